@@ -1,0 +1,59 @@
+"""The Python API: ``clean`` for one document, ``Cleaner`` for many."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .model import CleanResult
+from .options import Options
+from .pipeline import Traced, run
+from .ruleset import RuleSet, load_rules
+
+
+class Cleaner:
+    """Compiles the rules once; :meth:`clean` is then cheap per document.
+
+    ``rules`` is a :class:`RuleSet`, or a list of extra rule directories/files
+    layered over the defaults (None: the defaults alone). ``options`` are the
+    fields of :class:`cleaner.options.Options`. A Cleaner is picklable, so it
+    can be shipped to process pools and distributed workers.
+    """
+
+    def __init__(self, rules: RuleSet | Sequence[str | Path] | None = None,
+                 **options: Any) -> None:
+        self.rules = rules if isinstance(rules, RuleSet) else load_rules(rules or ())
+        self.options = Options().with_overrides(**options)
+
+    def clean(self, data: bytes | str, **overrides: Any) -> CleanResult:
+        """Clean one text document given as bytes (any encoding) or str.
+        ``overrides`` change options for this document only (``url=…``,
+        ``language=…``)."""
+        return self.trace(data, **overrides).result
+
+    def trace(self, data: bytes | str, **overrides: Any) -> Traced:
+        """Like :meth:`clean`, also returning the segmented source lines."""
+        options = self.options.with_overrides(**overrides) if overrides else self.options
+        return run(data, self.rules, options)
+
+    def __reduce__(self):
+        return (_rebuild, (self.rules, self.options))
+
+
+def _rebuild(rules: RuleSet, options: Options) -> Cleaner:
+    cleaner = Cleaner.__new__(Cleaner)
+    cleaner.rules, cleaner.options = rules, options
+    return cleaner
+
+
+_DEFAULT: Cleaner | None = None
+
+
+def clean(data: bytes | str, **options: Any) -> CleanResult:
+    """Clean one document with the default rules. The default rule set is
+    compiled on the first call and reused."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Cleaner()
+    return _DEFAULT.clean(data, **options)

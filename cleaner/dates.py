@@ -1,0 +1,69 @@
+"""Dates found in chrome (bylines, "Updated …") turned into ISO 8601.
+
+python-dateutil handles the common English shapes quickly; dateparser (a
+trafilatura dependency, imported only when needed) handles other languages.
+A string is only read as a date when it names a plausible year, so counts
+such as "200" or "5 min" never become dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from functools import lru_cache
+
+import regex
+
+_YEAR_RE = regex.compile(r"(?<!\d)(?:19[7-9]\d|20\d\d)(?!\d)")
+_EARLIEST = dt.date(1970, 1, 1)
+_DEFAULT = dt.datetime(2000, 1, 1)
+
+
+def to_iso_date(text: str) -> str | None:
+    """``"June 22, 2024 05:03am"`` -> ``"2024-06-22"``; None when ``text``
+    is not a date with a year between 1970 and next year."""
+    text = text.strip()
+    if not text or len(text) > 80 or not _YEAR_RE.search(text):
+        return None
+    return _parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> str | None:
+    parsed = _parse_dateutil(text) or _parse_dateparser(text)
+    if parsed is None:
+        return None
+    latest = dt.date.today().replace(year=dt.date.today().year + 1)
+    if not _EARLIEST <= parsed <= latest:
+        return None
+    return parsed.isoformat()
+
+
+def _parse_dateutil(text: str) -> dt.date | None:
+    from dateutil import parser
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value, skipped = parser.parse(text, default=_DEFAULT, fuzzy_with_tokens=True)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    # Too much of the string ignored means dateutil guessed from fragments.
+    ignored = sum(len(s.strip(" ,.|:-")) for s in skipped)
+    if ignored > len(text) / 2:
+        return None
+    return value.date()
+
+
+def _parse_dateparser(text: str) -> dt.date | None:
+    try:
+        import dateparser
+    except ImportError:  # pragma: no cover - dateparser is a dependency
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = dateparser.parse(text, settings={"PREFER_DAY_OF_MONTH": "first"})
+    except Exception:  # dateparser raises assorted errors on odd strings
+        return None
+    return value.date() if value else None

@@ -1,0 +1,80 @@
+"""Stage 1, decode: bytes -> str.
+
+Order of evidence: a byte-order mark, then strict UTF-8, then a UTF-16 guess
+for BOM-less UTF-16 (many NUL bytes in a regular pattern), then
+charset-normalizer's detection, and last UTF-8 with replacement characters.
+Never raises on any byte string; always says which encoding it used.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Decoded text with the encoding used and how it was chosen."""
+
+    text: str
+    encoding: str
+    how: str  # "str", "bom", "utf-8", "utf-16-guess", "detected", "replace"
+
+
+def decode(data: bytes | str, declared: str | None = None) -> Decoded:
+    """Turn ``data`` into text. ``declared`` is a charset the container named
+    (an HTTP header or an HTML meta tag); it is tried after UTF-8, because a
+    declared charset is wrong far more often than valid UTF-8 is not UTF-8."""
+    if isinstance(data, str):
+        return Decoded(data, "utf-8", "str")
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return Decoded(data[len(bom):].decode(name, errors="replace"), name, "bom")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
+    except UnicodeDecodeError:
+        pass
+    utf16 = _guess_utf16(data)
+    if utf16:
+        return Decoded(data.decode(utf16, errors="replace"), utf16, "utf-16-guess")
+    if declared:
+        try:
+            return Decoded(data.decode(declared), codecs.lookup(declared).name, "declared")
+        except (LookupError, UnicodeDecodeError):
+            pass
+    detected = _detect(data)
+    if detected:
+        return Decoded(data.decode(detected, errors="replace"), detected, "detected")
+    return Decoded(data.decode("utf-8", errors="replace"), "utf-8", "replace")
+
+
+def _guess_utf16(data: bytes) -> str | None:
+    """BOM-less UTF-16 of mostly-Latin text has a NUL in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_nuls > 0.4 * half and even_nuls < 0.05 * half:
+        return "utf-16-le"
+    if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _detect(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes  # imported late: only non-UTF-8 input pays
+
+    best = from_bytes(data[:65536]).best()
+    if best is None:
+        return None
+    return codecs.lookup(best.encoding).name

@@ -1,0 +1,261 @@
+"""Stage 4, match: rules -> decisions. Nothing is removed here.
+
+How a document is matched:
+
+1. Each short line's key is looked up in the phrase index (one dict look-up),
+   and the pattern rules run on it; a line longer than a rule's ``max_words``
+   is never given to that rule. This finds *candidates*, ignoring regions.
+2. Passes repeat until one adds no decision: a candidate is decided when its
+   rule's region admits the line (regions count the lines still alive, so a
+   chrome line that was hidden behind other chrome is reached on the next
+   pass); ``drop-section`` and ``strip-header`` extend from their anchor; then
+   the structural detectors (``kind`` rules) run in their registry order.
+
+Because passes repeat until nothing changes, the lines that survive are a
+fixed point of the rule set: cleaning them again decides nothing new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .errors import PatternTimeout
+from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
+from .options import Options
+from .ruleset import Rule, RuleSet
+from .textshape import MAX_KEY_CHARS, collapse_spaces, is_prose, line_key, word_count
+
+MAX_PASSES = 8
+#: Header lines a strip-header block may take beside its anchor.
+HEADER_EXTRA_MAX_WORDS = 4
+HEADER_EXTRA_MAX_CHARS = 40
+
+
+@dataclass
+class MatchState:
+    """The document as the matcher sees it while deciding.
+
+    Detectors read it and call :meth:`decide`; they never remove anything.
+    """
+
+    lines: tuple[Line, ...]
+    options: Options
+    domain: str | None
+    decided: dict[int, Decision] = field(default_factory=dict)
+    title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    _keys: dict[int, str] = field(default_factory=dict)
+    _prose: dict[int, bool] = field(default_factory=dict)
+
+    def alive(self) -> list[int]:
+        """Indexes of non-blank lines no rule has decided on, in order."""
+        return [i for i, line in enumerate(self.lines)
+                if i not in self.decided and line.text.strip()]
+
+    def text(self, index: int) -> str:
+        return self.lines[index].text
+
+    def key(self, index: int) -> str:
+        if index not in self._keys:
+            self._keys[index] = line_key(self.lines[index].text)
+        return self._keys[index]
+
+    def prose(self, index: int) -> bool:
+        if index not in self._prose:
+            self._prose[index] = is_prose(self.lines[index].text)
+        return self._prose[index]
+
+    def decide(self, index: int, rule: Rule, action: str | None = None,
+               lifted: dict[str, str] | None = None) -> bool:
+        """Record that ``rule`` removes line ``index``; the first decision on
+        a line wins. Returns whether a new decision was made."""
+        if index in self.decided:
+            return False
+        line = self.lines[index]
+        self.decided[index] = Decision(
+            rule.id, action or rule.action, line.number, line.text,
+            tuple(sorted((lifted or {}).items())),
+        )
+        return True
+
+
+def in_region(rule: Rule, position: int, alive_count: int) -> bool:
+    """Whether the ``position``-th alive line (0-based) lies in the rule's region."""
+    if rule.region == "head":
+        return position < (rule.within or 0)
+    if rule.region == "tail":
+        return position >= alive_count - (rule.within or 0)
+    return True
+
+
+def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
+          domain: str | None = None) -> tuple[tuple[Decision, ...], str | None, tuple[str, ...]]:
+    """Decide which lines go. Returns the decisions in line order, the title
+    (if a rule lifted one) and warnings (pattern time-outs)."""
+    from .detectors import run_detector  # late: detectors import MatchState
+
+    domain = domain or _domain(options.url)
+    state = MatchState(lines, options, domain)
+    candidates = _candidates(state, ruleset)
+    kind_rules = [r for r in ruleset.kind_rules if r.applies_to(options.language, domain)]
+    for _ in range(MAX_PASSES):
+        before = len(state.decided), state.title
+        _decide_candidates(state, candidates)
+        for rule in _ordered_kinds(kind_rules):
+            run_detector(state, rule)
+        if (len(state.decided), state.title) == before:
+            break
+    decisions = tuple(state.decided[i] for i in sorted(state.decided))
+    return decisions, state.title, tuple(state.warnings)
+
+
+def _ordered_kinds(rules: list[Rule]) -> list[Rule]:
+    from .detectors import KINDS
+
+    order = {name: position for position, name in enumerate(KINDS)}
+    return sorted(rules, key=lambda r: order[r.kind])
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    return host.lower().removeprefix("www.") or None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    rule: Rule
+    lifted: tuple[tuple[str, str], ...] = ()
+
+
+def _candidates(state: MatchState, ruleset: RuleSet) -> dict[int, list[Candidate]]:
+    """Which rules match which lines, regions aside (step 1)."""
+    language, domain = state.options.language, state.domain
+    phrase_index = ruleset.phrase_index
+    patterns = [c for c in ruleset.pattern_rules if c.rule.applies_to(language, domain)]
+    found: dict[int, list[Candidate]] = {}
+    for index, line in enumerate(state.lines):
+        text = line.text
+        if len(text) > MAX_KEY_CHARS * 4 or not text.strip():
+            continue
+        hits: list[Candidate] = []
+        if len(text) <= MAX_KEY_CHARS:
+            for rule in phrase_index.get(state.key(index), ()):
+                if rule.applies_to(language, domain):
+                    hits.append(Candidate(rule))
+        if patterns:
+            hits.extend(_pattern_hits(state, index, patterns))
+        if hits:
+            found[index] = hits
+    return found
+
+
+def _pattern_hits(state: MatchState, index: int, patterns) -> Iterator[Candidate]:
+    line = state.lines[index]
+    normalized = collapse_spaces(line.text)
+    words = word_count(normalized)
+    for compiled in patterns:
+        rule = compiled.rule
+        if words > (rule.max_words or 0):
+            continue
+        try:
+            hit = compiled.regex.search(normalized, timeout=state.options.pattern_timeout)
+        except TimeoutError:
+            if state.options.on_pattern_timeout == "fail":
+                raise PatternTimeout(rule.id, rule.source, line.number) from None
+            state.warnings.append(
+                f"rule {rule.id} ({rule.source}): pattern timed out on line {line.number}; "
+                "line treated as not matched")
+            continue
+        if hit:
+            lifted = _lifted(hit.groupdict())
+            if lifted is not None:
+                yield Candidate(rule, tuple(sorted(lifted.items())))
+
+
+def _lifted(groups: dict[str, str | None]) -> dict[str, str] | None:
+    """The metadata a pattern hit lifts; None when a date group matched text
+    that is not a date (then the line is not what the rule is about)."""
+    from .detectors.metadata import DATE_FIELDS, normalize_lifted
+
+    present = {k: v for k, v in groups.items() if v and v.strip()}
+    lifted = normalize_lifted(present)
+    if any(name in DATE_FIELDS and name not in lifted for name in present):
+        return None
+    return lifted
+
+
+def _decide_candidates(state: MatchState, candidates: dict[int, list[Candidate]]) -> None:
+    alive = state.alive()
+    position = {index: n for n, index in enumerate(alive)}
+    for index in alive:
+        if index in state.decided:  # taken by an expansion earlier in this pass
+            continue
+        for candidate in candidates.get(index, ()):
+            rule = candidate.rule
+            if not in_region(rule, position[index], len(alive)):
+                continue
+            state.decide(index, rule, lifted=dict(candidate.lifted))
+            if rule.action == DROP_SECTION:
+                _expand_section(state, rule, alive, position[index], candidates)
+            elif rule.action == STRIP_HEADER:
+                _expand_header(state, rule, alive, position[index])
+            break
+
+
+def _expand_section(state: MatchState, rule: Rule, alive: list[int], start: int,
+                    candidates: dict[int, list[Candidate]]) -> None:
+    """A chrome heading takes the list under it: the alive lines after it up
+    to the first prose line. When prose follows the list, the list's last line
+    is spared: it may be a real subheading introducing that prose. Lines that
+    a rule of their own matches are left to that rule (the audit names the
+    most specific rule), but the list runs on through them."""
+    items: list[int] = []
+    reached_prose = False
+    limit = int(rule.param_map.get("max_items", 30))
+    for index in alive[start + 1:]:
+        if index in state.decided:
+            continue
+        if state.prose(index):
+            reached_prose = True
+            break
+        items.append(index)
+        if len(items) > limit:
+            return  # too long to be a list of links: leave it alone
+    if reached_prose and items:
+        items.pop()
+    for index in items:
+        if index not in candidates:
+            state.decide(index, rule)
+
+
+def _expand_header(state: MatchState, rule: Rule, alive: list[int], start: int) -> None:
+    """A header anchor (a weather bar, a date bar) takes the short lines of its
+    block: the contiguous non-blank lines around it. A line directly followed
+    by prose is spared: it is the title (or a subheading), not header."""
+    anchor = alive[start]
+    following = {a: b for a, b in zip(alive, alive[1:], strict=False)}
+    for index in _contiguous_block(state, anchor):
+        if index == anchor or index in state.decided:
+            continue
+        after = following.get(index)
+        if after is not None and state.prose(after):
+            continue
+        text = state.text(index).strip()
+        if word_count(text) <= HEADER_EXTRA_MAX_WORDS and len(text) <= HEADER_EXTRA_MAX_CHARS \
+                and not state.prose(index) and not text.endswith("."):
+            state.decide(index, rule)
+
+
+def _contiguous_block(state: MatchState, index: int) -> list[int]:
+    lines = state.lines
+    first = index
+    while first > 0 and lines[first - 1].text.strip():
+        first -= 1
+    last = index
+    while last + 1 < len(lines) and lines[last + 1].text.strip():
+        last += 1
+    return list(range(first, last + 1))

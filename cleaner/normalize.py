@@ -1,0 +1,27 @@
+"""Stage 6, normalize: whitespace and Unicode form of the kept lines.
+
+Guarantees on the returned paragraphs: each is NFC, has no tab, no run of
+spaces, no leading or trailing space, and is non-empty. Line breaks were
+unified by segmentation; blank lines vanish here (render puts exactly one
+between paragraphs).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .model import Line
+
+
+def normalize(lines: tuple[Line, ...]) -> tuple[str, ...]:
+    """One paragraph per non-blank kept line, in order."""
+    paragraphs = (normalize_line(line.text) for line in lines)
+    return tuple(p for p in paragraphs if p)
+
+
+def normalize_line(text: str) -> str:
+    """The normalized form of one line (what :func:`normalize` makes of it)."""
+    text = " ".join(text.split())
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text

@@ -1,0 +1,52 @@
+"""The one configuration object every stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+PATTERN_TIMEOUT_POLICIES = ("skip", "fail")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every option cleaner has.
+
+    - ``lift_title``: take the heading-like first line out of the body as the
+      title (default True). Turn it off for text that was cleaned already.
+    - ``fold_quotes``: fold curly quotes and apostrophes to ASCII (default
+      False: the author's characters are kept).
+    - ``language``: ISO 639-1 code of the document, when known. Rules that name
+      languages run only for documents in one of them; with no language every
+      rule runs (phrases are exact-line matches, so that is safe).
+    - ``url``: where the document came from; rules that name domains run only
+      for documents from one of them.
+    - ``pattern_timeout``: seconds one rule pattern may spend on one line.
+    - ``on_pattern_timeout``: ``"skip"`` (the line counts as not matched and a
+      warning names the rule) or ``"fail"`` (cleaning the document raises
+      :class:`cleaner.errors.PatternTimeout`).
+    """
+
+    lift_title: bool = True
+    fold_quotes: bool = False
+    language: str | None = None
+    url: str | None = None
+    pattern_timeout: float = 0.1
+    on_pattern_timeout: str = "skip"
+
+    def __post_init__(self) -> None:
+        if self.on_pattern_timeout not in PATTERN_TIMEOUT_POLICIES:
+            raise ValueError(
+                f"on_pattern_timeout must be one of {PATTERN_TIMEOUT_POLICIES}, "
+                f"not {self.on_pattern_timeout!r}"
+            )
+        if self.pattern_timeout <= 0:
+            raise ValueError("pattern_timeout must be positive")
+
+    def with_overrides(self, **overrides: Any) -> Options:
+        """A copy with the given options changed; unknown names raise TypeError."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise TypeError(f"unknown option(s): {', '.join(unknown)}; known: {sorted(known)}")
+        return replace(self, **overrides)

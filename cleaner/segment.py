@@ -1,0 +1,14 @@
+"""Stage 3, segment: text -> numbered lines.
+
+Line numbers are 1-based and follow ``str.splitlines``, the same split the
+repair stage preserves, so a decision's line number points at the input.
+"""
+
+from __future__ import annotations
+
+from .model import Line
+
+
+def segment(text: str) -> tuple[Line, ...]:
+    """Split ``text`` into lines; every character except line breaks is kept."""
+    return tuple(Line(number, text) for number, text in enumerate(text.splitlines(), start=1))

@@ -1,0 +1,141 @@
+"""Where documents come from (files, directories, stdin) and where results go.
+
+Guarantees: a directory is walked in sorted order without following symlinked
+directories (so a symlink loop cannot trap the walk); every output file is
+written atomically (a temporary file in the same directory, then a rename), so
+a killed run never leaves a half-written output; nothing is ever written over
+an input or inside an input directory.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One input document: its id (path relative to the input directory, the
+    file name, or ``-``) and where to read it."""
+
+    id: str
+    path: Path | None  # None: standard input
+
+
+def iter_documents(inputs: list[str]) -> Iterator[SourceDoc | InputError]:
+    """Every document named by ``inputs``, in order; problems with a path are
+    yielded as InputError values so the caller can report them and go on."""
+    for item in inputs:
+        if item == "-":
+            yield SourceDoc("-", None)
+            continue
+        path = Path(item)
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.exists():
+            yield SourceDoc(path.name, path)
+        else:
+            yield InputError(f"{item}: no such file or directory")
+
+
+def _walk(root: Path) -> Iterator[SourceDoc | InputError]:
+    found: list[Path] = []
+    errors: list[InputError] = []
+
+    def on_error(exc: OSError) -> None:
+        errors.append(InputError(f"{exc.filename}: cannot read directory: {exc.strerror}"))
+
+    for directory, subdirs, files in os.walk(root, onerror=on_error, followlinks=False):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        for name in files:
+            if name.startswith("."):
+                continue
+            path = Path(directory) / name
+            if path.is_symlink() and not path.exists():
+                errors.append(InputError(f"{path}: broken or looping symlink"))
+                continue
+            found.append(path)
+    yield from errors
+    for path in sorted(found):
+        yield SourceDoc(path.relative_to(root).as_posix(), path)
+
+
+def read_input(item: str | Path | None, max_bytes: int | None = None) -> bytes:
+    """Read a document's bytes ('-' or None: stdin). Raises InputError naming
+    the file when it cannot be read or is larger than ``max_bytes``."""
+    if item is None or str(item) == "-":
+        data = sys.stdin.buffer.read() if max_bytes is None else sys.stdin.buffer.read(max_bytes + 1)
+        name = "-"
+    else:
+        name = str(item)
+        try:
+            if max_bytes is not None and os.path.getsize(item) > max_bytes:
+                raise InputError(f"{name}: larger than --max-bytes ({max_bytes} bytes)")
+            with open(item, "rb") as handle:
+                data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputError(f"{name}: larger than --max-bytes ({max_bytes} bytes)")
+    return data
+
+
+def output_name(doc_id: str) -> str:
+    """The output path of a document in a mirrored tree: same relative path,
+    ``.txt`` as the suffix (``a/b.html.gz`` -> ``a/b.txt``)."""
+    path = Path(doc_id)
+    if path.suffix == ".gz":
+        path = path.with_suffix("")
+    return path.with_suffix(".txt").as_posix() if path.suffix != ".txt" else path.as_posix()
+
+
+def safe_join(root: Path, relative: str) -> Path:
+    """``root / relative``, refusing anything that would land outside root
+    (absolute paths, ``..``, or a symlinked directory pointing out)."""
+    candidate = Path(relative)
+    if candidate.is_absolute() or ".." in candidate.parts or not relative:
+        raise InputError(f"{relative}: refused: output path would leave the output directory")
+    target = root / candidate
+    resolved_root = root.resolve()
+    if resolved_root not in target.resolve().parents:
+        raise InputError(f"{relative}: refused: output path would leave the output directory")
+    return target
+
+
+def check_not_input(output: Path, inputs: list[str]) -> None:
+    """Refuse an output that is an input, or lies inside an input directory,
+    or contains one."""
+    out = output.resolve()
+    for item in inputs:
+        if item == "-":
+            continue
+        source = Path(item).resolve()
+        if out == source:
+            raise InputError(f"{output}: refused: output would overwrite the input {item}")
+        if source.is_dir() and (source in out.parents):
+            raise InputError(f"{output}: refused: output lies inside the input directory {item}")
+        if out.is_dir() and out in source.parents:
+            raise InputError(f"{output}: refused: input {item} lies inside the output directory")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader (or a later run) sees either
+    the old file or the whole new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
+                                         delete=False)
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
