@@ -1,7 +1,8 @@
 """cleaner: boilerplate-stripping cleaner and normalizer for scraped articles.
 
     >>> from cleaner import clean
-    >>> result = clean("A Title\\n\\nSome article text goes here, long enough to be prose.\\n\\nLeave a comment")
+    >>> result = clean("A Title\\n\\nSome article text goes here, long enough to be prose."
+    ...                "\\n\\nLeave a comment")
     >>> result.title, result.text
     ('A Title', 'Some article text goes here, long enough to be prose.\\n')
 """

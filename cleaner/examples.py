@@ -41,7 +41,9 @@ class ExampleFailure:
     problem: str
 
     def __str__(self) -> str:
-        shown = self.example if "\n" not in self.example else self.example.strip().splitlines()[0] + " …"
+        shown = self.example
+        if "\n" in shown:
+            shown = shown.strip().splitlines()[0] + " …"
         return f"{self.rule_id} {self.kind} example {shown!r}: {self.problem}"
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 from .errors import PatternTimeout
@@ -202,7 +203,7 @@ def _decide_candidates(state: MatchState, candidates: dict[int, list[Candidate]]
             if rule.action == DROP_SECTION:
                 _expand_section(state, rule, alive, position[index], candidates)
             elif rule.action == STRIP_HEADER:
-                _expand_header(state, rule, alive, position[index])
+                _expand_header(state, rule, alive, position[index], candidates)
             break
 
 
@@ -232,14 +233,15 @@ def _expand_section(state: MatchState, rule: Rule, alive: list[int], start: int,
             state.decide(index, rule)
 
 
-def _expand_header(state: MatchState, rule: Rule, alive: list[int], start: int) -> None:
+def _expand_header(state: MatchState, rule: Rule, alive: list[int], start: int,
+                   candidates: dict[int, list[Candidate]]) -> None:
     """A header anchor (a weather bar, a date bar) takes the short lines of its
     block: the contiguous non-blank lines around it. A line directly followed
     by prose is spared: it is the title (or a subheading), not header."""
     anchor = alive[start]
-    following = {a: b for a, b in zip(alive, alive[1:], strict=False)}
+    following = dict(pairwise(alive))
     for index in _contiguous_block(state, anchor):
-        if index == anchor or index in state.decided:
+        if index == anchor or index in state.decided or index in candidates:
             continue
         after = following.get(index)
         if after is not None and state.prose(after):

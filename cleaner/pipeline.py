@@ -37,7 +37,7 @@ def run(data: bytes | str, rules: RuleSet, options: Options,
     decoded = decode(data)
     repaired, repairs = repair(decoded.text, fold_quotes=options.fold_quotes)
     lines = segment(repaired)
-    decisions, title, warnings = match(lines, rules, options)
+    decisions, _title, warnings = match(lines, rules, options)
     acted = act(lines, decisions)
     text = render_text(normalize(acted.kept))
     merged = dict(acted.metadata)

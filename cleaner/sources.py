@@ -70,7 +70,8 @@ def read_input(item: str | Path | None, max_bytes: int | None = None) -> bytes:
     """Read a document's bytes ('-' or None: stdin). Raises InputError naming
     the file when it cannot be read or is larger than ``max_bytes``."""
     if item is None or str(item) == "-":
-        data = sys.stdin.buffer.read() if max_bytes is None else sys.stdin.buffer.read(max_bytes + 1)
+        stdin = sys.stdin.buffer
+        data = stdin.read() if max_bytes is None else stdin.read(max_bytes + 1)
         name = "-"
     else:
         name = str(item)
@@ -128,14 +129,14 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader (or a later run) sees either
     the old file or the whole new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-                                         delete=False)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".tmp")
     try:
-        with handle:
+        with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
+        os.replace(temporary, path)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
         raise

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from ..ruleset import Rule
 
 DATE_FIELDS = frozenset({"published", "updated", "modified"})
-_NAME_RE = regex.compile(r"^(?:\p{Lu}[\p{L}'’.-]*)(?:\s+(?:\p{Lu}[\p{L}'’.-]*|de|da|van|von|der|del|la|le|bin|al))*$")
+_NAME_RE = regex.compile(
+    r"^(?:\p{Lu}[\p{L}'’.-]*)(?:\s+(?:\p{Lu}[\p{L}'’.-]*|de|da|van|von|der|del|la|le|bin|al))*$"
+)
 
 
 def normalize_lifted(fields: dict[str, str]) -> dict[str, str]:
