@@ -4,27 +4,53 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..textshape import is_heading_like, is_list_item
+import regex
+
+from ..textshape import is_heading_like, is_list_item, word_count
 
 if TYPE_CHECKING:
     from ..match import MatchState
     from ..ruleset import Rule
 
 
+# A sentence boundary inside the line ("… advertiser. All opinions …"): a
+# lead paragraph, not a headline. Two lowercase letters before the stop keep
+# abbreviations ("U.S. Officials", "Mr. Smith") from counting.
+_INNER_SENTENCE_RE = regex.compile(r"(?<=\p{Ll}\p{Ll})[.!?…]\s+[\p{Lu}\p{Lt}]")
+_URL_RE = regex.compile(r"(?:https?://|www\.)\S", regex.IGNORECASE)
+
+
+def looks_like_title(text: str, params: dict) -> bool:
+    """Heading-like and shaped like a headline: ``min_words``..``max_words``
+    words, no list marker, no sentence boundary inside, at most
+    ``max_colons`` colons, no URL, and not all capitals (a dateline or a
+    shouted call to action, far more often than a headline)."""
+    if not is_heading_like(text, max_words=int(params.get("max_words", 25))) \
+            or is_list_item(text):
+        return False
+    if word_count(text) < int(params.get("min_words", 2)):
+        return False
+    if _INNER_SENTENCE_RE.search(text) or _URL_RE.search(text):
+        return False
+    if text.count(":") > int(params.get("max_colons", 1)):
+        return False
+    cased = [c for c in text if c.lower() != c.upper()]
+    shouted = len(cased) >= 4 and all(c.isupper() for c in cased)
+    return not (params.get("reject_all_caps", True) and shouted)
+
+
 def lift_title(state: MatchState, rule: Rule) -> None:
-    """Lift the first alive line as the title when it is heading-like (at most
-    ``max_words`` words, not ending like a sentence, not a list item) and prose
-    follows somewhere after it. Runs once per document."""
+    """Lift the first alive line as the title when it looks like a headline
+    (see :func:`looks_like_title`) and prose follows somewhere after it. Runs
+    once per document."""
     if state.title is not None or not state.options.lift_title:
         return
-    params = rule.param_map
     alive = state.alive()
     if len(alive) < 2:
         return
     first = alive[0]
     text = state.text(first).strip()
-    if not is_heading_like(text, max_words=int(params.get("max_words", 25))) \
-            or is_list_item(text):
+    if not looks_like_title(text, rule.param_map):
         return
     if not any(state.prose(i) for i in alive[1:]):
         return
