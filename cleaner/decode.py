@@ -26,7 +26,8 @@ class Decoded:
 
     text: str
     encoding: str
-    how: str  # "str", "bom", "utf-8", "utf-16-guess", "detected", "replace"
+    how: str  # "str", "bom", "utf-8", "utf-16-guess", "declared", "detected", "fallback",
+    # "replace"
 
 
 def decode(data: bytes | str, declared: str | None = None) -> Decoded:
@@ -53,7 +54,10 @@ def decode(data: bytes | str, declared: str | None = None) -> Decoded:
     detected = _detect(data)
     if detected:
         return Decoded(data.decode(detected, errors="replace"), detected, "detected")
-    return Decoded(data.decode("utf-8", errors="replace"), "utf-8", "replace")
+    try:  # Windows-1252 is the commonest non-UTF-8 encoding of web text
+        return Decoded(data.decode("cp1252"), "cp1252", "fallback")
+    except UnicodeDecodeError:
+        return Decoded(data.decode("utf-8", errors="replace"), "utf-8", "replace")
 
 
 def _guess_utf16(data: bytes) -> str | None:
@@ -77,4 +81,9 @@ def _detect(data: bytes) -> str | None:
     best = from_bytes(data[:65536]).best()
     if best is None:
         return None
-    return codecs.lookup(best.encoding).name
+    name = codecs.lookup(best.encoding).name
+    # Without a BOM or NUL bytes a UTF-16/32 guess is a misreading of short
+    # 8-bit text (4 bytes of "café" are two plausible CJK characters).
+    if name.startswith(("utf-16", "utf-32")) and b"\x00" not in data:
+        return None
+    return name

@@ -1,0 +1,115 @@
+"""The Python API and the stages' documented guarantees."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from cleaner import Cleaner, CleanResult, RuleSetError, clean, load_rules
+from cleaner.decode import decode
+from cleaner.repair import repair
+from cleaner.ruleset import load_rule_text
+
+ARTICLE = (
+    "5.2 C\nLondon\nMonday, December 23, 2024\n\n"
+    "Markets Steady After Central Bank Decision\n\n"
+    "By Jane Doe | Updated: June 3, 2024\n\n"
+    "Share prices fell 5% on Monday, before recovering later in the session.\n\n"
+    "Comments from the ministry suggested the plan would go ahead next year.\n\n"
+    "Markets Steady After Central Bank Decision\n\n"
+    "Investors said the decision had been widely expected by the market.\n\n"
+    "Share this Post:\n\nLeave a comment\n\nOriginal Source: www.ft.com\n"
+)
+
+
+def test_clean_result_fields():
+    result = clean(ARTICLE)
+    assert isinstance(result, CleanResult)
+    assert result.title == "Markets Steady After Central Bank Decision"
+    assert result.text == (
+        "Share prices fell 5% on Monday, before recovering later in the session.\n\n"
+        "Comments from the ministry suggested the plan would go ahead next year.\n\n"
+        "Investors said the decision had been widely expected by the market.\n")
+    assert result.metadata == {"author": "Jane Doe", "published": "2024-06-03",
+                               "source": "www.ft.com"}
+    assert [d.line for d in result.decisions] == [1, 2, 3, 5, 7, 13, 17, 19, 21]
+    with pytest.raises(AttributeError):
+        result.text = "x"  # frozen
+    with pytest.raises(TypeError):
+        result.metadata["x"] = "y"  # read-only mapping
+
+
+def test_bytes_and_str_give_the_same_result():
+    assert clean(ARTICLE.encode("utf-8")).text == clean(ARTICLE).text
+    assert clean(ARTICLE.encode("utf-16")).text == clean(ARTICLE).text
+
+
+def test_cleaner_is_picklable_and_equivalent():
+    cleaner = Cleaner()
+    clone = pickle.loads(pickle.dumps(cleaner))
+    assert clone.clean(ARTICLE) == cleaner.clean(ARTICLE)
+    result = cleaner.clean(ARTICLE)
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_to_dict_is_the_jsonl_record():
+    record = clean(ARTICLE).to_dict(explain=True)
+    assert set(record) >= {"text", "title", "metadata", "decisions", "repairs", "encoding"}
+    assert record["decisions"][0] == {"rule": "HDR001", "action": "strip-header", "line": 1,
+                                      "text": "5.2 C"}
+
+
+def test_unknown_option_is_a_type_error():
+    with pytest.raises(TypeError, match="unknown option"):
+        Cleaner(lift_titel=False)
+
+
+def test_no_title_option_keeps_the_first_line():
+    result = clean("A Short Headline\n\nA sentence of prose follows the headline here.\n",
+                   lift_title=False)
+    assert result.title is None
+    assert result.text.startswith("A Short Headline\n\n")
+
+
+def test_repair_fixes_mojibake_entities_and_invisibles():
+    text, repairs = repair("donâ€™t stop &amp; go\u00a0now\u200b\n")
+    assert text == "don’t stop & go now\n"
+    assert {r.step for r in repairs} == {"fix_encoding", "unescape_html", "remove_invisible",
+                                          "normalize_spaces"}
+
+
+def test_repair_keeps_curly_quotes_unless_folded():
+    assert repair("“Yes,” she said — it’s ﬁne")[0] == "“Yes,” she said — it’s ﬁne"
+    assert repair("“Yes,” she said", fold_quotes=True)[0] == '"Yes," she said'
+
+
+def test_repair_keeps_the_line_structure():
+    text = "one&#10;two\r\nthree\u2028four"
+    repaired, _ = repair(text)
+    assert len(repaired.splitlines()) == len(text.splitlines())
+
+
+def test_decode_never_raises_and_names_the_encoding():
+    assert decode(b"\xff\xfeh\x00i\x00").encoding == "utf-16-le"
+    assert decode("café".encode("latin-1")).text == "café"
+    assert decode(b"\x80\x81\xfe\xff\x00garbage").text  # something, never an exception
+
+
+def test_rule_set_errors_collect_every_problem():
+    with pytest.raises(RuleSetError) as caught:
+        load_rule_text('[[rule]]\nid = "bad"\naction = "drop-line"\n[[rule]]\nid = "X"\n', "f.toml")
+    problems = caught.value.problems
+    assert len(problems) >= 4
+    assert all(p.startswith("f.toml: rule") for p in problems)
+
+
+def test_toml_syntax_error_names_line_and_column():
+    with pytest.raises(RuleSetError, match=r"f\.toml: invalid TOML: .*line 2, column"):
+        load_rule_text('[[rule]]\nid = = "x"\n', "f.toml")
+
+
+def test_default_rules_load_fast_enough_to_share():
+    rules = load_rules()
+    assert len(rules.rules) >= 25
+    assert rules.fingerprint == load_rules().fingerprint
