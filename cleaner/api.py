@@ -8,6 +8,7 @@ from typing import Any
 
 from .model import CleanResult
 from .options import Options
+from .limits import time_limit
 from .pipeline import Traced, run
 from .ruleset import RuleSet, load_rules
 
@@ -26,16 +27,29 @@ class Cleaner:
         self.rules = rules if isinstance(rules, RuleSet) else load_rules(rules or ())
         self.options = Options().with_overrides(**options)
 
-    def clean(self, data: bytes | str, **overrides: Any) -> CleanResult:
-        """Clean one text document given as bytes (any encoding) or str.
-        ``overrides`` change options for this document only (``url=…``,
-        ``language=…``)."""
-        return self.trace(data, **overrides).result
+    def clean(self, data: bytes | str, metadata: dict[str, str] | None = None,
+              **overrides: Any) -> CleanResult:
+        """Clean one document given as bytes (any encoding, gzip allowed) or
+        str: article text, or an HTML page (``input_format="auto"`` sniffs).
+        ``metadata`` is what the caller knows already (it wins over what
+        chrome reveals); ``overrides`` change options for this document only
+        (``url=…``, ``language=…``). Raises InputError for a document over
+        ``max_bytes`` or over the time limit."""
+        return self.trace(data, metadata, **overrides).result
 
-    def trace(self, data: bytes | str, **overrides: Any) -> Traced:
+    def clean_html(self, data: bytes | str, url: str | None = None,
+                   **overrides: Any) -> CleanResult:
+        """Clean an HTML page (plain or gzip-compressed, any charset)."""
+        if url is not None:
+            overrides["url"] = url
+        return self.clean(data, input_format="html", **overrides)
+
+    def trace(self, data: bytes | str, metadata: dict[str, str] | None = None,
+              **overrides: Any) -> Traced:
         """Like :meth:`clean`, also returning the segmented source lines."""
         options = self.options.with_overrides(**overrides) if overrides else self.options
-        return run(data, self.rules, options)
+        with time_limit(options.timeout):
+            return run(data, self.rules, options, metadata)
 
     def __reduce__(self):
         return (_rebuild, (self.rules, self.options))

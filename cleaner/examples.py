@@ -8,7 +8,10 @@ Semantics:
 - a one-line ``keep`` example, placed the same way, must survive the full
   rule set;
 - a multi-line example is a whole document: the lines marked ``>> `` must be
-  removed by the rule, and no other line may be removed by it.
+  removed by the rule, and no other line may be removed by it;
+- a ``drop-element`` (DOM) rule's examples are HTML snippets planted in a
+  small article page: a drop snippet must be removed by the rule and none of
+  its text may reach the output; a keep snippet's text must reach the output.
 """
 
 from __future__ import annotations
@@ -79,7 +82,10 @@ def check_rule(rule: Rule, ruleset: RuleSet, options: Options | None = None
     alone = ruleset.only([rule.id])
     for kind, examples in (("drop", rule.examples_drop), ("keep", rule.examples_keep)):
         for example in examples:
-            if "\n" in example.strip("\n"):
+            if rule.selectors:
+                problem = _check_element(rule, alone if kind == "drop" else ruleset, options,
+                                         example, kind)
+            elif "\n" in example.strip("\n"):
                 problem = _check_document(rule, ruleset, options, example)
             elif kind == "drop":
                 problem = _check_drop_line(rule, alone, ruleset, options, example)
@@ -87,6 +93,42 @@ def check_rule(rule: Rule, ruleset: RuleSet, options: Options | None = None
                 problem = _check_keep_line(rule, ruleset, options, example)
             if problem:
                 yield ExampleFailure(rule.id, kind, example, problem)
+
+
+def context_page(snippet: str) -> str:
+    """A small article page with ``snippet`` between its paragraphs."""
+    p1, p2, p3 = (f"<p>{p}</p>" for p in CONTEXT_PARAGRAPHS)
+    return (f"<!doctype html><html lang=\"en\"><head><title>{CONTEXT_TITLE}</title></head>"
+            f"<body><article><h1>{CONTEXT_TITLE}</h1>{p1}{p2}{snippet}{p3}</article>"
+            "</body></html>")
+
+
+def _check_element(rule: Rule, rules: RuleSet, options: Options, snippet: str,
+                   kind: str) -> str | None:
+    from .evaluate import tokens
+
+    result = run(context_page(snippet), rules, options.with_overrides(input_format="html")
+                 ).result
+    output = " ".join(tokens(result.text))
+    snippet_text = " ".join(tokens(_html_text(snippet)))
+    by_rule = [d for d in result.decisions if d.rule_id == rule.id]
+    if kind == "drop":
+        if not by_rule:
+            return "no element removed by the rule"
+        if snippet_text and snippet_text in output:
+            return "the element's text reached the output"
+        return None
+    if by_rule:
+        return f"removed by {rule.id}: {by_rule[0].text}"
+    if snippet_text not in output:
+        return "the snippet's text did not reach the output"
+    return None
+
+
+def _html_text(snippet: str) -> str:
+    from .extract import html_text
+
+    return html_text(snippet)
 
 
 def _removed_by(decisions: tuple[Decision, ...]) -> dict[int, str]:

@@ -46,6 +46,8 @@ class MatchState:
     domain: str | None
     decided: dict[int, Decision] = field(default_factory=dict)
     title: str | None = None
+    #: The title the page's metadata gives (HTML input), if any.
+    title_hint: str | None = None
     warnings: list[str] = field(default_factory=list)
     _keys: dict[int, str] = field(default_factory=dict)
     _prose: dict[int, bool] = field(default_factory=dict)
@@ -92,13 +94,15 @@ def in_region(rule: Rule, position: int, alive_count: int) -> bool:
 
 
 def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
-          domain: str | None = None) -> tuple[tuple[Decision, ...], str | None, tuple[str, ...]]:
-    """Decide which lines go. Returns the decisions in line order, the title
-    (if a rule lifted one) and warnings (pattern time-outs)."""
+          domain: str | None = None, title_hint: str | None = None,
+          ) -> tuple[tuple[Decision, ...], str | None, tuple[str, ...]]:
+    """Decide which lines go. ``title_hint`` is a title known from elsewhere
+    (the page's metadata). Returns the decisions in line order, the title (if
+    a rule lifted one) and warnings (pattern time-outs)."""
     from .detectors import run_detector  # late: detectors import MatchState
 
-    domain = domain or _domain(options.url)
-    state = MatchState(lines, options, domain)
+    domain = domain or document_domain(options.url)
+    state = MatchState(lines, options, domain, title_hint=title_hint)
     candidates = _candidates(state, ruleset)
     kind_rules = [r for r in ruleset.kind_rules if r.applies_to(options.language, domain)]
     for _ in range(MAX_PASSES):
@@ -119,7 +123,8 @@ def _ordered_kinds(rules: list[Rule]) -> list[Rule]:
     return sorted(rules, key=lambda r: order[r.kind])
 
 
-def _domain(url: str | None) -> str | None:
+def document_domain(url: str | None) -> str | None:
+    """``https://www.ft.com/x`` -> ``ft.com``; None without a URL."""
     if not url:
         return None
     host = urlsplit(url if "//" in url else "//" + url).hostname or ""

@@ -19,8 +19,10 @@ STRIP_HEADER = "strip-header"
 DEDUPE_TITLE = "dedupe-title"
 LIFT_METADATA = "lift-metadata"
 LIFT_TITLE = "lift-title"
+DROP_ELEMENT = "drop-element"
 
-ACTIONS = (DROP_LINE, DROP_SECTION, STRIP_HEADER, DEDUPE_TITLE, LIFT_METADATA, LIFT_TITLE)
+ACTIONS = (DROP_LINE, DROP_SECTION, STRIP_HEADER, DEDUPE_TITLE, LIFT_METADATA, LIFT_TITLE,
+           DROP_ELEMENT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,9 @@ class Line:
 class Decision:
     """A rule's verdict on one line: the line is removed from the body.
 
+    ``line`` is the 1-based source line; 0 for a ``drop-element`` decision,
+    which names an HTML element removed before extraction (``text`` then
+    describes the element: its tag, id, classes and the start of its text).
     ``lifted`` holds the metadata the line revealed (``author``, ``published``,
     ``source``, ``title`` …); it is empty for plain drops.
     """

@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 PATTERN_TIMEOUT_POLICIES = ("skip", "fail")
+INPUT_FORMATS = ("auto", "text", "html")
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,13 @@ class Options:
     - ``url``: where the document came from; rules that name domains run only
       for documents from one of them.
     - ``pattern_timeout``: seconds one rule pattern may spend on one line.
+    - ``input_format``: ``"auto"`` (sniff: HTML pages, gzip, else text),
+      ``"text"`` or ``"html"``.
+    - ``timeout``: seconds one document may take (None: no limit). A document
+      that takes longer fails with :class:`cleaner.errors.InputError`. Enforced
+      with a timer signal, so only in the main thread of a process.
+    - ``max_bytes``: largest document (after gzip decompression) accepted;
+      None: no limit.
     - ``on_pattern_timeout``: ``"skip"`` (the line counts as not matched and a
       warning names the rule) or ``"fail"`` (cleaning the document raises
       :class:`cleaner.errors.PatternTimeout`).
@@ -33,8 +41,16 @@ class Options:
     url: str | None = None
     pattern_timeout: float = 0.1
     on_pattern_timeout: str = "skip"
+    input_format: str = "auto"
+    timeout: float | None = 5.0
+    max_bytes: int | None = None
 
     def __post_init__(self) -> None:
+        if self.input_format not in INPUT_FORMATS:
+            raise ValueError(f"input_format must be one of {INPUT_FORMATS}, "
+                             f"not {self.input_format!r}")
+        if self.timeout is not None and self.timeout <= 0:
+            raise ValueError("timeout must be positive (or None for no limit)")
         if self.on_pattern_timeout not in PATTERN_TIMEOUT_POLICIES:
             raise ValueError(
                 f"on_pattern_timeout must be one of {PATTERN_TIMEOUT_POLICIES}, "

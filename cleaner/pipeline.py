@@ -1,6 +1,6 @@
-"""The stages in their one order: decode → repair → segment → match → act →
-normalize → render. Each stage is a plain function in its own module; this
-module only wires them together."""
+"""The stages in their one order: decode → (HTML: extract) → repair → segment
+→ match → act → normalize → render. Each stage is a plain function in its own
+module; this module only wires them together."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from types import MappingProxyType
 
 from .act import act
 from .decode import decode
-from .match import match
-from .model import CleanResult, Line, Repair
+from .errors import InputError
+from .match import document_domain, match
+from .model import CleanResult, Decision, Line
 from .normalize import normalize
 from .options import Options
 from .render import render_text
@@ -28,29 +29,77 @@ class Traced:
     lines: tuple[Line, ...]
 
 
-def run(data: bytes | str, rules: RuleSet, options: Options,
-        metadata: dict[str, str] | None = None, encoding: str | None = None,
-        extra_repairs: tuple[Repair, ...] = ()) -> Traced:
-    """Clean one text document. ``metadata`` is what an earlier stage already
-    knows (from HTML, or from a JSONL record); it wins over what chrome
-    reveals. ``encoding`` overrides the decoded encoding's name."""
+@dataclass(frozen=True)
+class Source:
+    """A document ready for repair: text, the metadata known before cleaning
+    (from the page or the caller), element decisions, the encoding."""
+
+    text: str
+    metadata: dict[str, str]
+    decisions: tuple[Decision, ...]
+    encoding: str
+
+
+def resolve_format(data: bytes | str, requested: str) -> str:
+    """``text`` or ``html``: what was asked for, or what the (decompressed)
+    content looks like."""
+    if requested != "auto":
+        return requested
+    from .extract import looks_like_html
+
+    return "html" if looks_like_html(data) else "text"
+
+
+def prepare(data: bytes | str, rules: RuleSet, options: Options,
+            metadata: dict[str, str] | None = None) -> Source:
+    """Decode (and, for HTML, extract) a document into text."""
+    known = dict(metadata or {})
+    if options.url and "url" not in known:
+        known["url"] = options.url
+    if isinstance(data, bytes):
+        if options.max_bytes is not None and len(data) > options.max_bytes:
+            raise InputError(f"larger than --max-bytes ({options.max_bytes} bytes)")
+        from .extract import GZIP_MAGIC, unwrap_gzip
+
+        if data.startswith(GZIP_MAGIC):
+            data = unwrap_gzip(data, options.max_bytes)
+    if resolve_format(data, options.input_format) == "html":
+        from .extract import DomRule, extract
+
+        domain = document_domain(known.get("url"))
+        dom_rules = [DomRule(c.rule.id, c.regex) for c in rules.dom_rules
+                     if c.rule.applies_to(options.language, domain)]
+        page = extract(data, dom_rules, url=known.get("url"), max_bytes=options.max_bytes)
+        merged = {**known, **page.metadata}
+        return Source(page.text, merged, tuple(page.decisions), page.encoding)
     decoded = decode(data)
-    repaired, repairs = repair(decoded.text, fold_quotes=options.fold_quotes)
+    return Source(decoded.text, known, (), decoded.encoding)
+
+
+def run(data: bytes | str, rules: RuleSet, options: Options,
+        metadata: dict[str, str] | None = None) -> Traced:
+    """Clean one document. ``metadata`` is what the caller already knows (a
+    JSONL record's fields); it and the page's own metadata win over what
+    chrome reveals."""
+    source = prepare(data, rules, options, metadata)
+    repaired, repairs = repair(source.text, fold_quotes=options.fold_quotes)
     lines = segment(repaired)
-    decisions, _title, warnings = match(lines, rules, options)
+    known = dict(source.metadata)
+    known_title = known.pop("title", None)
+    domain = document_domain(known.get("url") or options.url)
+    decisions, _title, warnings = match(lines, rules, options, domain=domain,
+                                        title_hint=known_title)
     acted = act(lines, decisions)
     text = render_text(normalize(acted.kept))
     merged = dict(acted.metadata)
-    known = dict(metadata or {})
-    known_title = known.pop("title", None)
     merged.update({k: v for k, v in known.items() if v})
     result = CleanResult(
         text=text,
         title=known_title or acted.title,
         metadata=MappingProxyType(merged),
-        decisions=decisions,
-        repairs=extra_repairs + repairs,
-        encoding=encoding or decoded.encoding,
+        decisions=source.decisions + decisions,
+        repairs=repairs,
+        encoding=source.encoding,
         warnings=warnings,
     )
     return Traced(result, lines)

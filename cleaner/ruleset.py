@@ -25,7 +25,7 @@ from typing import Any
 import regex
 
 from .errors import RuleSetError
-from .model import ACTIONS, DROP_SECTION, LIFT_METADATA, STRIP_HEADER
+from .model import ACTIONS, DROP_ELEMENT, DROP_SECTION, LIFT_METADATA, STRIP_HEADER
 from .textshape import line_key
 
 REGIONS = ("head", "tail", "anywhere")
@@ -37,6 +37,7 @@ EXAMPLE_DROP_MARK = ">> "
 RULE_KEYS = {
     "id", "name", "description", "action", "phrases", "pattern", "kind", "params",
     "where", "languages", "domains", "max_words", "case_sensitive", "examples", "enabled",
+    "selectors",
 }
 WHERE_KEYS = {"region", "within"}
 EXAMPLE_KEYS = {"drop", "keep"}
@@ -48,8 +49,10 @@ DEFAULT_PATTERN_MAX_WORDS = 25
 class Rule:
     """One rule, as written in its file, validated.
 
-    Exactly one of ``phrases``, ``pattern`` and ``kind`` is set. ``within`` is
-    the size of the region in non-blank lines (None: the whole document).
+    Exactly one of ``phrases``, ``pattern``, ``kind`` and ``selectors`` is
+    set; ``selectors`` (CSS) go with the ``drop-element`` action and act on
+    HTML before extraction. ``within`` is the size of the region in non-blank
+    lines (None: the whole document).
     """
 
     id: str
@@ -60,6 +63,7 @@ class Rule:
     phrases: tuple[str, ...] = ()
     pattern: str | None = None
     kind: str | None = None
+    selectors: tuple[str, ...] = ()
     params: tuple[tuple[str, Any], ...] = ()
     region: str = "anywhere"
     within: int | None = None
@@ -92,7 +96,8 @@ class Rule:
             "action": self.action, "source": self.source,
             "where": {"region": self.region, "within": self.within},
         }
-        for key in ("phrases", "pattern", "kind", "languages", "domains", "max_words"):
+        for key in ("phrases", "pattern", "kind", "selectors", "languages", "domains",
+                    "max_words"):
             value = getattr(self, key)
             if value:
                 record[key] = list(value) if isinstance(value, tuple) else value
@@ -117,12 +122,14 @@ class RuleSet:
     phrase_index: dict[str, list[Rule]] = field(default_factory=dict, repr=False)
     pattern_rules: list[CompiledRule] = field(default_factory=list, repr=False)
     kind_rules: list[Rule] = field(default_factory=list, repr=False)
+    dom_rules: list[CompiledRule] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self._compile()
 
     def _compile(self) -> None:
         self.phrase_index, self.pattern_rules, self.kind_rules = {}, [], []
+        self.dom_rules = []
         for rule in self.rules:
             if not rule.enabled:
                 continue
@@ -133,6 +140,10 @@ class RuleSet:
                 self.pattern_rules.append(CompiledRule(rule, compile_pattern(rule)))
             elif rule.kind is not None:
                 self.kind_rules.append(rule)
+            elif rule.selectors:
+                from .extract import compile_selectors  # late: only HTML users pay
+
+                self.dom_rules.append(CompiledRule(rule, compile_selectors(rule.selectors)))
 
     def __reduce__(self):
         return (RuleSet, (self.rules, self.sources))
@@ -287,9 +298,25 @@ def _validate_rule(raw: Any, source: str, position: int, problems: list[str]) ->
     if isinstance(action, str) and action not in ACTIONS:
         bad(f"unknown action {action!r}{_did_you_mean(action, ACTIONS)}; "
             f"valid: {', '.join(ACTIONS)}")
-    matchers = [k for k in ("phrases", "pattern", "kind") if k in raw]
+    matchers = [k for k in ("phrases", "pattern", "kind", "selectors") if k in raw]
     if len(matchers) != 1:
-        bad("needs exactly one of 'phrases', 'pattern' or 'kind'")
+        bad("needs exactly one of 'phrases', 'pattern', 'kind' or 'selectors'")
+    selectors = raw.get("selectors", [])
+    if "selectors" in raw:
+        if not _is_str_list(selectors) or not selectors:
+            bad("'selectors' must be a non-empty list of CSS selectors")
+            selectors = []
+        else:
+            from .extract import compile_selectors
+
+            try:
+                compile_selectors(tuple(selectors))
+            except ValueError as exc:
+                bad(str(exc))
+        if action != DROP_ELEMENT:
+            bad("'selectors' go with action 'drop-element'")
+    elif action == DROP_ELEMENT:
+        bad("action 'drop-element' needs 'selectors'")
     phrases = raw.get("phrases", [])
     if "phrases" in raw and (not _is_str_list(phrases) or not phrases):
         bad("'phrases' must be a non-empty list of strings")
@@ -357,6 +384,7 @@ def _validate_rule(raw: Any, source: str, position: int, problems: list[str]) ->
     return Rule(
         id=rule_id, name=name, description=raw["description"].strip(), action=action,
         source=source, phrases=tuple(phrases), pattern=pattern, kind=kind,
+        selectors=tuple(selectors),
         params=tuple(sorted(params.items())), region=region, within=within,
         languages=tuple(x.lower() for x in languages), domains=tuple(x.lower() for x in domains),
         max_words=max_words, case_sensitive=bool(raw.get("case_sensitive", False)),

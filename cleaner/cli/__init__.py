@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import RuleSetError
-from . import clean_cmd, explain_cmd, rules_cmd
+from . import clean_cmd, eval_cmd, explain_cmd, rules_cmd
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-COMMANDS = (clean_cmd, explain_cmd, rules_cmd)
+COMMANDS = (clean_cmd, explain_cmd, rules_cmd, eval_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +66,15 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
                        help="time limit for one rule pattern on one line (default 0.1)")
     group.add_argument("--on-pattern-timeout", choices=("skip", "fail"), default="skip",
                        help="skip the line for that rule (default) or fail the document")
+    group.add_argument("--from", dest="input_format", default="auto",
+                       choices=("auto", "text", "html", "jsonl"),
+                       help="input format; auto: by extension (.html, .htm, .html.gz, .txt, "
+                            ".jsonl …), else by content (default)")
+    group.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
+                       help="time limit per document (default 5; 0: none)")
+    group.add_argument("--max-bytes", type=int, default=None, metavar="N",
+                       help="report documents larger than N bytes (after gzip "
+                            "decompression) instead of cleaning them")
 
 
 def make_cleaner(args: argparse.Namespace):
@@ -76,8 +85,29 @@ def make_cleaner(args: argparse.Namespace):
     return Cleaner(
         rules, lift_title=args.lift_title, fold_quotes=args.fold_quotes,
         language=args.language, url=args.url, pattern_timeout=args.pattern_timeout,
-        on_pattern_timeout=args.on_pattern_timeout,
+        on_pattern_timeout=args.on_pattern_timeout, timeout=args.timeout or None,
+        max_bytes=args.max_bytes,
     )
+
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".html.gz", ".htm.gz", ".xhtml.gz")
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".txt.gz")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".jsonl.zst", ".ndjson.zst")
+
+
+def format_of(name: str, requested: str) -> str:
+    """The input format of a file: what ``--from`` says, else its extension
+    (``auto`` when the extension says nothing: the content decides)."""
+    if requested != "auto":
+        return requested
+    lowered = name.lower()
+    if lowered.endswith(HTML_SUFFIXES):
+        return "html"
+    if lowered.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if lowered.endswith(TEXT_SUFFIXES):
+        return "text"
+    return "auto"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,8 +34,6 @@ def register(sub) -> None:
                         help="output format (default text)")
     parser.add_argument("--explain", action="store_true",
                         help="with --to jsonl: add decisions and repairs to each record")
-    parser.add_argument("--max-bytes", type=int, default=None, metavar="N",
-                        help="report documents larger than N bytes instead of loading them")
     add_rule_options(parser)
     parser.set_defaults(run=run)
 
@@ -63,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             try:
-                writer.write(item, _clean_one(cleaner, item, args.max_bytes))
+                writer.write(item, _clean_one(cleaner, item, args))
             except InputError as exc:
                 print(f"cleaner: {exc}", file=sys.stderr)
                 failed += 1
@@ -76,9 +74,17 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _clean_one(cleaner, doc: SourceDoc, max_bytes: int | None):
-    data = read_input(doc.path, max_bytes)
-    return cleaner.clean(data)
+def _clean_one(cleaner, doc: SourceDoc, args: argparse.Namespace):
+    from . import format_of
+
+    input_format = format_of(doc.id, args.input_format)
+    # A compressed file may be up to max_bytes after decompression; the read
+    # itself is bounded too, so a huge file is never loaded.
+    data = read_input(doc.path, args.max_bytes)
+    try:
+        return cleaner.clean(data, input_format=input_format)
+    except InputError as exc:
+        raise InputError(f"{doc.path or '-'}: {exc}") from None
 
 
 class _Writer:

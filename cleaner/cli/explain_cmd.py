@@ -21,10 +21,12 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from . import EXIT_FAILED, EXIT_OK, make_cleaner
 
+    from . import format_of
+
     cleaner = make_cleaner(args)
     try:
-        data = read_input(args.input)
-        traced = cleaner.trace(data)
+        data = read_input(args.input, args.max_bytes)
+        traced = cleaner.trace(data, input_format=format_of(args.input, args.input_format))
     except Exception as exc:  # one message naming the file, never a traceback
         print(f"cleaner: {args.input}: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..textshape import is_heading_like, is_list_item, word_count
+from ..textshape import is_heading_like, is_list_item, line_key, word_count
 
 if TYPE_CHECKING:
     from ..match import MatchState
@@ -46,6 +46,9 @@ def lift_title(state: MatchState, rule: Rule) -> None:
     if state.title is not None or not state.options.lift_title:
         return
     alive = state.alive()
+    if state.title_hint:
+        _lift_known_title(state, rule, alive)
+        return
     if len(alive) < 2:
         return
     first = alive[0]
@@ -58,15 +61,25 @@ def lift_title(state: MatchState, rule: Rule) -> None:
     state.decide(first, rule, lifted={"title": state.title})
 
 
+def _lift_known_title(state: MatchState, rule: Rule, alive: list[int]) -> None:
+    """With the page's title known, the first line is lifted only when it is
+    that title, or the title without the site's name ("Headline - Site")."""
+    state.title = " ".join(state.title_hint.split())
+    if not alive:
+        return
+    first_key, title_key = state.key(alive[0]), line_key(state.title)
+    shorter, longer = sorted((first_key, title_key), key=len)
+    if first_key == title_key or (
+            longer.startswith(shorter) and len(shorter) >= 0.5 * len(longer)
+            and word_count(shorter) >= 3):
+        state.decide(alive[0], rule, lifted={"title": state.title})
+
+
 def title_repeat(state: MatchState, rule: Rule) -> None:
     """Drop every alive line whose key equals the title's key."""
     if state.title is None:
         return
-    title_key = state.key(_title_index(state))
+    title_key = line_key(state.title)
     for index in state.alive():
         if state.key(index) == title_key:
             state.decide(index, rule)
-
-
-def _title_index(state: MatchState) -> int:
-    return next(i for i, d in state.decided.items() if ("title", state.title) in d.lifted)
