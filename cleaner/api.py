@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .limits import time_limit
 from .model import CleanResult
 from .options import Options
-from .limits import time_limit
 from .pipeline import Traced, run
 from .ruleset import RuleSet, load_rules
 

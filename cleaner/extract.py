@@ -24,6 +24,7 @@ from __future__ import annotations
 import gzip
 import io
 import zlib
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,10 +215,8 @@ def page_metadata(tree, url: str | None = None) -> dict[str, str]:
     from trafilatura import metadata as tm
 
     found = tm.examine_meta(tree)
-    try:
+    with suppress(Exception):  # trafilatura's JSON-LD reader raises on odd markup
         found = tm.extract_meta_json(tree, found)
-    except Exception:  # trafilatura's JSON-LD reader raises on odd markup
-        pass
     values = {
         "title": found.title or tm.extract_title(tree),
         "author": found.author,

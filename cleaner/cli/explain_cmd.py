@@ -19,9 +19,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from . import EXIT_FAILED, EXIT_OK, make_cleaner
-
-    from . import format_of
+    from . import EXIT_FAILED, EXIT_OK, format_of, make_cleaner
 
     cleaner = make_cleaner(args)
     try:
