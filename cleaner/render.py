@@ -21,11 +21,13 @@ def render_jsonl(record: dict) -> str:
 
 def render_explain(lines: Sequence[Line], result: CleanResult) -> str:
     """Every input line, marked ``keep`` or with the id and action of the rule
-    that removed it; blank lines shown as ``·``. Ends with the title, the
-    metadata and the repairs."""
-    by_line: dict[int, Decision] = {d.line: d for d in result.decisions}
+    that removed it; blank lines shown as ``·``. HTML elements removed before
+    extraction come first, as line ``-``. Ends with the title, the metadata
+    and the repairs."""
+    by_line: dict[int, Decision] = {d.line: d for d in result.decisions if d.line}
     width = max(6, *(len(d.rule_id) for d in result.decisions)) if result.decisions else 6
-    out = []
+    out = [f"{'-':>5}  {d.rule_id:<{width}} {d.action:<13} {d.text}".rstrip()
+           for d in result.decisions if not d.line]
     for line in lines:
         decision = by_line.get(line.number)
         if decision is not None:
