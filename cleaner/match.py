@@ -17,7 +17,6 @@ fixed point of the rule set: cleaning them again decides nothing new.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from urllib.parse import urlsplit
@@ -103,7 +102,7 @@ def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
 
     domain = domain or document_domain(options.url)
     state = MatchState(lines, options, domain, title_hint=title_hint)
-    candidates = _candidates(state, ruleset)
+    candidates = Candidates(state, ruleset)
     kind_rules = [r for r in ruleset.kind_rules if r.applies_to(options.language, domain)]
     for _ in range(MAX_PASSES):
         before = len(state.decided), state.title
@@ -137,49 +136,140 @@ class Candidate:
     lifted: tuple[tuple[str, str], ...] = ()
 
 
-def _candidates(state: MatchState, ruleset: RuleSet) -> dict[int, list[Candidate]]:
-    """Which rules match which lines, regions aside (step 1)."""
-    language, domain = state.options.language, state.domain
-    phrase_index = ruleset.phrase_index
-    patterns = [c for c in ruleset.pattern_rules if c.rule.applies_to(language, domain)]
-    found: dict[int, list[Candidate]] = {}
-    for index, line in enumerate(state.lines):
-        text = line.text
-        if len(text) > MAX_KEY_CHARS * 4 or not text.strip():
-            continue
-        hits: list[Candidate] = []
-        if len(text) <= MAX_KEY_CHARS:
-            for rule in phrase_index.get(state.key(index), ()):
-                if rule.applies_to(language, domain):
-                    hits.append(Candidate(rule))
-        if patterns:
-            hits.extend(_pattern_hits(state, index, patterns))
-        if hits:
-            found[index] = hits
-    return found
+class Candidates:
+    """Which rules match which lines.
+
+    Phrase hits are found for every short line up front (one dict look-up
+    each). Pattern rules run lazily: only on a line that lies in the rule's
+    region when a pass looks at it, only once per (line, rule), and never on a
+    line longer than the rule's ``max_words`` (so long prose lines cost one
+    word count). The order of a line's candidates is the rule set's order,
+    phrases first.
+    """
+
+    def __init__(self, state: MatchState, ruleset: RuleSet) -> None:
+        language, domain = state.options.language, state.domain
+        self.state = state
+        self.patterns = [c for c in ruleset.pattern_rules if c.rule.applies_to(language, domain)]
+        self.max_words = max((c.rule.max_words or 0 for c in self.patterns), default=0)
+        self.union = ruleset.pattern_union
+        self.phrases: dict[int, list[Candidate]] = {}
+        self._hits: dict[tuple[int, int], Candidate | None] = {}
+        self._shape: dict[int, tuple[str, int]] = {}
+        self._union: dict[int, bool] = {}
+        self._anywhere: dict[int, list[tuple[int, Candidate]]] = {}
+        self._anywhere_numbers = [n for n, c in enumerate(self.patterns)
+                                  if c.rule.region == "anywhere"]
+        self._regional = [n for n, c in enumerate(self.patterns) if c.rule.region != "anywhere"]
+        index_of = ruleset.phrase_index
+        for index, line in enumerate(state.lines):
+            text = line.text
+            if len(text) > MAX_KEY_CHARS or not text.strip():
+                continue
+            rules = index_of.get(state.key(index))
+            if rules:
+                hits = [Candidate(r) for r in rules if r.applies_to(language, domain)]
+                if hits:
+                    self.phrases[index] = hits
+
+    def in_region(self, index: int, position: int, alive_count: int) -> list[Candidate]:
+        """The candidates of a line whose rules' regions admit it, in rule
+        set order (phrases first)."""
+        found = [c for c in self.phrases.get(index, ())
+                 if in_region(c.rule, position, alive_count)]
+        if not self.patterns or self._words(index) > self.max_words:
+            return found
+        hits = []
+        for number in self._regional:
+            if in_region(self.patterns[number].rule, position, alive_count):
+                hit = self._pattern(index, number)
+                if hit is not None:
+                    hits.append((number, hit))
+        hits.extend(self._anywhere_hits(index))
+        found.extend(hit for _, hit in sorted(hits, key=lambda pair: pair[0]))
+        return found
+
+    def _anywhere_hits(self, index: int) -> list[tuple[int, Candidate]]:
+        cached = self._anywhere.get(index)
+        if cached is None:
+            cached = []
+            if self._anywhere_numbers and self._union_hit(index, self._line_shape(index)[0]):
+                for number in self._anywhere_numbers:
+                    hit = self._pattern(index, number)
+                    if hit is not None:
+                        cached.append((number, hit))
+            self._anywhere[index] = cached
+        return cached
+
+    def has_own(self, index: int) -> bool:
+        """Whether any rule (regions aside) matches the line by content."""
+        if index in self.phrases:
+            return True
+        if not self.patterns or self._words(index) > self.max_words:
+            return False
+        return any(self._pattern(index, n) is not None for n in range(len(self.patterns)))
+
+    def _words(self, index: int) -> int:
+        return self._line_shape(index)[1]
+
+    def _line_shape(self, index: int) -> tuple[str, int]:
+        shape = self._shape.get(index)
+        if shape is None:
+            text = self.state.lines[index].text
+            # A cheap upper bound first: a line with more spaces than any
+            # rule's word limit allows is never given to a pattern.
+            if text.count(" ") > 2 * self.max_words + 10 and text.isascii():
+                shape = ("", self.max_words + 1)
+            else:
+                normalized = collapse_spaces(text)
+                shape = (normalized, word_count(normalized))
+            self._shape[index] = shape
+        return shape
+
+    def _union_hit(self, index: int, normalized: str) -> bool:
+        """The union prefilter for ``anywhere`` rules: one regex call per line
+        instead of one per rule."""
+        if self.union is None:
+            return True
+        cached = self._union.get(index)
+        if cached is None:
+            try:
+                cached = self.union.search(
+                    normalized, timeout=self.state.options.pattern_timeout) is not None
+            except TimeoutError:  # let the rules run one by one and name the slow one
+                cached = True
+            self._union[index] = cached
+        return cached
+
+    def _pattern(self, index: int, number: int) -> Candidate | None:
+        key = (index, number)
+        if key in self._hits:
+            return self._hits[key]
+        compiled = self.patterns[number]
+        normalized, words = self._line_shape(index)
+        hit = None
+        if words <= (compiled.rule.max_words or 0) and (
+                compiled.rule.region != "anywhere" or self._union_hit(index, normalized)):
+            hit = _pattern_hit(self.state, index, compiled, normalized)
+        self._hits[key] = hit
+        return hit
 
 
-def _pattern_hits(state: MatchState, index: int, patterns) -> Iterator[Candidate]:
-    line = state.lines[index]
-    normalized = collapse_spaces(line.text)
-    words = word_count(normalized)
-    for compiled in patterns:
-        rule = compiled.rule
-        if words > (rule.max_words or 0):
-            continue
-        try:
-            hit = compiled.regex.search(normalized, timeout=state.options.pattern_timeout)
-        except TimeoutError:
-            if state.options.on_pattern_timeout == "fail":
-                raise PatternTimeout(rule.id, rule.source, line.number) from None
-            state.warnings.append(
-                f"rule {rule.id} ({rule.source}): pattern timed out on line {line.number}; "
-                "line treated as not matched")
-            continue
-        if hit:
-            lifted = _lifted(hit.groupdict())
-            if lifted is not None:
-                yield Candidate(rule, tuple(sorted(lifted.items())))
+def _pattern_hit(state: MatchState, index: int, compiled, normalized: str) -> Candidate | None:
+    rule, line = compiled.rule, state.lines[index]
+    try:
+        hit = compiled.regex.search(normalized, timeout=state.options.pattern_timeout)
+    except TimeoutError:
+        if state.options.on_pattern_timeout == "fail":
+            raise PatternTimeout(rule.id, rule.source, line.number) from None
+        state.warnings.append(
+            f"rule {rule.id} ({rule.source}): pattern timed out on line {line.number}; "
+            "line treated as not matched")
+        return None
+    if not hit:
+        return None
+    lifted = _lifted(hit.groupdict())
+    return None if lifted is None else Candidate(rule, tuple(sorted(lifted.items())))
 
 
 def _lifted(groups: dict[str, str | None]) -> dict[str, str] | None:
@@ -194,26 +284,23 @@ def _lifted(groups: dict[str, str | None]) -> dict[str, str] | None:
     return lifted
 
 
-def _decide_candidates(state: MatchState, candidates: dict[int, list[Candidate]]) -> None:
+def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
     alive = state.alive()
-    position = {index: n for n, index in enumerate(alive)}
-    for index in alive:
+    for position, index in enumerate(alive):
         if index in state.decided:  # taken by an expansion earlier in this pass
             continue
-        for candidate in candidates.get(index, ()):
+        for candidate in candidates.in_region(index, position, len(alive)):
             rule = candidate.rule
-            if not in_region(rule, position[index], len(alive)):
-                continue
             state.decide(index, rule, lifted=dict(candidate.lifted))
             if rule.action == DROP_SECTION:
-                _expand_section(state, rule, alive, position[index], candidates)
+                _expand_section(state, rule, alive, position, candidates)
             elif rule.action == STRIP_HEADER:
-                _expand_header(state, rule, alive, position[index], candidates)
+                _expand_header(state, rule, alive, position, candidates)
             break
 
 
 def _expand_section(state: MatchState, rule: Rule, alive: list[int], start: int,
-                    candidates: dict[int, list[Candidate]]) -> None:
+                    candidates: Candidates) -> None:
     """A chrome heading takes the list under it: the alive lines after it up
     to the first prose line. When prose follows the list, the list's last line
     is spared: it may be a real subheading introducing that prose. Lines that
@@ -234,19 +321,19 @@ def _expand_section(state: MatchState, rule: Rule, alive: list[int], start: int,
     if reached_prose and items:
         items.pop()
     for index in items:
-        if index not in candidates:
+        if not candidates.has_own(index):
             state.decide(index, rule)
 
 
 def _expand_header(state: MatchState, rule: Rule, alive: list[int], start: int,
-                   candidates: dict[int, list[Candidate]]) -> None:
+                   candidates: Candidates) -> None:
     """A header anchor (a weather bar, a date bar) takes the short lines of its
     block: the contiguous non-blank lines around it. A line directly followed
     by prose is spared: it is the title (or a subheading), not header."""
     anchor = alive[start]
     following = dict(pairwise(alive))
     for index in _contiguous_block(state, anchor):
-        if index == anchor or index in state.decided or index in candidates:
+        if index == anchor or index in state.decided or candidates.has_own(index):
             continue
         after = following.get(index)
         if after is not None and state.prose(after):

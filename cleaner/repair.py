@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate
 
 import ftfy
 import regex
@@ -51,6 +53,21 @@ _SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 _REMOVE_RE = regex.compile(f"[{_REMOVED}]")
+# What can start mojibake ftfy would fix: a UTF-8 lead byte read as cp1252 or
+# Latin-1 (Â..ô) before a continuation byte read the same way, or before a
+# space that was once a no-break space; a UTF-8 Cyrillic lead read as cp1251
+# (Р, С) before a character real Russian text does not put there; C1 controls;
+# and box-drawing or Mac Roman leads. A line with none of these is not
+# mojibake to ftfy's detector either (it is skipped without calling it).
+_CONTINUATION = ("\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
+_MOJIBAKE_START = (
+    f"[\u00c2-\u00f4][{_CONTINUATION}]|[ÂÃ] |[РС][ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—™љ›њќћџЎўЈ¤Ґ¦§Ё©Є«¬®Ї°±Ііґµ¶·№є»јЅѕї]"
+    "|[\u0080-\u009f]|[√├┬╬╨╤]"
+)
+_SUSPECT_RE = regex.compile(
+    f"{_MOJIBAKE_START}|[{_REMOVED}{_SPACES}\ud800-\udfff]|&(?:#|[A-Za-z][A-Za-z0-9]{{1,31}};)")
+_ASCII_SUSPECT_RE = regex.compile(
+    "[\x00-\x08\x0e-\x1b\x7f]|&(?:#|[A-Za-z][A-Za-z0-9]{1,31};)")
 _SPACE_RE = regex.compile(f"[{_SPACES}]")
 _ENTITY_RE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BREAK_RE = regex.compile(f"[{_BREAKS}]")
@@ -62,24 +79,45 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
 
 def repair(text: str, fold_quotes: bool = False) -> tuple[str, tuple[Repair, ...]]:
     """Return the repaired text and the repairs made, in line order."""
-    if text.isascii() and not _needs_ascii_work(text):
-        return text, ()
-    pieces = text.splitlines(keepends=True)
+    suspects = _suspect_lines(text)
     repairs: list[Repair] = []
-    for index, piece in enumerate(pieces):
-        body = piece.rstrip(_BREAKS)
-        ending = piece[len(body):]
-        fixed = _repair_line(body, index + 1, repairs)
-        if fold_quotes:
-            fixed = fixed.translate(_QUOTES)
-        if fixed is not body:
-            pieces[index] = fixed + ending
-    return "".join(pieces), tuple(repairs)
+    if suspects:
+        pieces = text.splitlines(keepends=True)
+        for index in suspects:
+            piece = pieces[index]
+            body = piece.rstrip(_BREAKS)
+            fixed = _repair_line(body, index + 1, repairs)
+            if fixed is not body:
+                pieces[index] = fixed + piece[len(body):]
+        text = "".join(pieces)
+    if fold_quotes and not text.isascii():
+        text = text.translate(_QUOTES)
+    return text, tuple(repairs)
 
 
-def _needs_ascii_work(text: str) -> bool:
-    """ASCII text can only carry entities and control characters."""
-    return bool(_ENTITY_RE.search(text) or _REMOVE_RE.search(text))
+def _suspect_lines(text: str) -> list[int]:
+    """Indexes of the lines that may need any repair, found by whole-text
+    scans with cheap character classes; most clean text has none, and then
+    ftfy never runs."""
+    if text.isascii():
+        hits = [m.start() for m in _ASCII_SUSPECT_RE.finditer(text)]
+    else:
+        hits = [m.start() for m in _SUSPECT_RE.finditer(text)]
+        if not unicodedata.is_normalized("NFC", text):
+            hits.extend(_non_nfc_positions(text))
+    if not hits:
+        return []
+    starts = list(accumulate((len(p) for p in text.splitlines(keepends=True)), initial=0))
+    return sorted({bisect_right(starts, position) - 1 for position in hits})
+
+
+def _non_nfc_positions(text: str) -> list[int]:
+    positions, offset = [], 0
+    for piece in text.splitlines(keepends=True):
+        if not unicodedata.is_normalized("NFC", piece):
+            positions.append(offset)
+        offset += len(piece)
+    return positions
 
 
 def _repair_line(line: str, number: int, repairs: list[Repair]) -> str:

@@ -1,22 +1,31 @@
-"""``cleaner clean``: clean files, directories or stdin, to text or JSONL."""
+"""``cleaner clean``: clean files, directories, JSONL streams or stdin.
+
+This module only turns arguments into a plan; the work (order, parallelism,
+resume, statistics) is :mod:`cleaner.runner`'s.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
-from ..render import render_jsonl
-from ..sources import (
-    SourceDoc,
-    check_not_input,
-    iter_documents,
-    output_name,
-    read_input,
-    safe_join,
-    write_atomic,
+from ..runner import (
+    FileSink,
+    JobSettings,
+    JsonlFileSink,
+    Sink,
+    StreamSink,
+    Task,
+    TreeSink,
+    run_all,
 )
+from ..sources import check_not_input, iter_documents
+from ..streams import jsonl_files, read_records
 
 
 def register(sub) -> None:
@@ -26,14 +35,29 @@ def register(sub) -> None:
         "clean", help="clean documents",
         description="Clean documents. One FILE prints its body; a DIR needs -o OUTDIR "
                     "(the tree is mirrored, one .txt per input); --to jsonl writes one "
-                    "JSON object per document to stdout or -o FILE.")
+                    "JSON object per document to stdout or -o FILE (.gz/.zst compress). "
+                    "--from jsonl reads JSON Lines (plain, .gz, .zst) from files, "
+                    "directories or stdin.")
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, or -")
     parser.add_argument("-o", "--output", metavar="PATH",
                         help="output directory (text) or file (jsonl / one input)")
     parser.add_argument("--to", choices=("text", "jsonl"), default="text",
                         help="output format (default text)")
     parser.add_argument("--explain", action="store_true",
-                        help="with --to jsonl: add decisions and repairs to each record")
+                        help="with --to jsonl: add decisions and repairs (removed spans as "
+                             "offsets for JSONL input) to each record")
+    parser.add_argument("--text-key", default="text", help="JSONL field holding the text")
+    parser.add_argument("--id-key", default="id", help="JSONL field holding the id")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help="worker processes (default: all cores); output is identical "
+                             "for any N")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue an interrupted run into the same -o")
+    parser.add_argument("--stats", metavar="FILE.json", help="write run statistics here")
+    parser.add_argument("--errors", metavar="FILE",
+                        help="write failed documents here as JSONL (default: beside -o)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bar, no summary line")
     add_rule_options(parser)
     parser.set_defaults(run=run)
 
@@ -42,78 +66,131 @@ def run(args: argparse.Namespace) -> int:
     from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE, make_cleaner
 
     cleaner = make_cleaner(args)
-    has_dir = any(Path(i).is_dir() for i in args.inputs if i != "-")
-    if args.to == "text" and has_dir and not args.output:
-        print("cleaner: a directory input needs -o OUTDIR with --to text", file=sys.stderr)
-        return EXIT_USAGE
-    if args.output:
-        try:
-            check_not_input(Path(args.output), args.inputs)
-        except InputError as exc:
-            print(f"cleaner: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-    writer = _Writer(args, has_dir)
-    failed = 0
     try:
-        for item in iter_documents(args.inputs):
-            if isinstance(item, InputError):
-                print(f"cleaner: {item}", file=sys.stderr)
-                failed += 1
-                continue
-            try:
-                writer.write(item, _clean_one(cleaner, item, args))
-            except InputError as exc:
-                print(f"cleaner: {exc}", file=sys.stderr)
-                failed += 1
-            except Exception as exc:  # a bug on one document must not stop the run
-                print(f"cleaner: {item.path or '-'}: {type(exc).__name__}: {exc}",
-                      file=sys.stderr)
-                failed += 1
-    finally:
-        writer.close()
-    return EXIT_FAILED if failed else EXIT_OK
+        jsonl = _is_jsonl(args)
+        sink = _sink(args, jsonl)
+        tasks = _jsonl_tasks(args) if jsonl else _file_tasks(args)
+        settings = JobSettings(
+            output=args.to if not (jsonl and args.to == "jsonl") else "jsonl-record",
+            explain=args.explain, text_key=args.text_key, id_key=args.id_key,
+            max_bytes=args.max_bytes)
+        jobs = 1 if "-" in args.inputs or (_single_file(args) and not jsonl) else max(1, args.jobs)
+        progress = _progress(args)
+        try:
+            stats = run_all(
+                tasks, cleaner, settings, sink, jobs=jobs, resume=args.resume,
+                fingerprint=_fingerprint(args, cleaner), errors_path=_errors_path(args, sink),
+                on_error=lambda message: _report(progress, message), progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
+    except InputError as exc:
+        print(f"cleaner: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.stats:
+        Path(args.stats).write_text(json.dumps(stats.to_dict(elapsed=True), indent=2,
+                                               ensure_ascii=False) + "\n", encoding="utf-8")
+    if not args.quiet and not isinstance(sink, (StreamSink, FileSink)) or (
+            not args.quiet and stats.failed):
+        print(stats.summary(), file=sys.stderr)
+    return EXIT_FAILED if stats.failed else EXIT_OK
 
 
-def _clean_one(cleaner, doc: SourceDoc, args: argparse.Namespace):
+def _is_jsonl(args: argparse.Namespace) -> bool:
     from . import format_of
 
-    input_format = format_of(doc.id, args.input_format)
-    # A compressed file may be up to max_bytes after decompression; the read
-    # itself is bounded too, so a huge file is never loaded.
-    data = read_input(doc.path, args.max_bytes)
-    try:
-        return cleaner.clean(data, input_format=input_format)
-    except InputError as exc:
-        raise InputError(f"{doc.path or '-'}: {exc}") from None
+    formats = {format_of(i, args.input_format) for i in args.inputs
+               if i == "-" or not Path(i).is_dir()}
+    if args.input_format == "jsonl":
+        return True
+    if "jsonl" in formats and formats != {"jsonl"}:
+        raise InputError("JSONL inputs cannot be mixed with other inputs in one run "
+                         "(or say --from jsonl)")
+    return formats == {"jsonl"}
 
 
-class _Writer:
-    """Sends results where the arguments say: stdout, one file, a mirrored
-    tree, or a JSONL file (written atomically when the run ends)."""
+def _single_file(args: argparse.Namespace) -> bool:
+    return len(args.inputs) == 1 and Path(args.inputs[0]).is_file()
 
-    def __init__(self, args: argparse.Namespace, has_dir: bool) -> None:
-        self.args = args
-        self.tree = args.to == "text" and args.output and (has_dir or len(args.inputs) > 1)
-        self.buffer: list[str] = []
 
-    def write(self, doc: SourceDoc, result) -> None:
-        args = self.args
-        if args.to == "jsonl":
-            record = {"id": doc.id} | result.to_dict(explain=args.explain)
-            line = render_jsonl(record)
-            if args.output:
-                self.buffer.append(line)
-            else:
-                sys.stdout.write(line)
-                sys.stdout.flush()
-        elif self.tree:
-            target = safe_join(Path(args.output), output_name(doc.id))
-            write_atomic(target, result.text.encode("utf-8"))
-        elif args.output:
-            write_atomic(Path(args.output), result.text.encode("utf-8"))
+def _sink(args: argparse.Namespace, jsonl: bool) -> Sink:
+    has_dir = any(Path(i).is_dir() for i in args.inputs if i != "-")
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        check_not_input(output, args.inputs)
+    if args.to == "jsonl":
+        return JsonlFileSink(output) if output else StreamSink()
+    if has_dir or jsonl or len(args.inputs) > 1:
+        if output is None:
+            raise InputError("several documents with --to text need -o OUTDIR "
+                             "(or use --to jsonl)")
+        return TreeSink(output)
+    return FileSink(output) if output else StreamSink()
+
+
+def _file_tasks(args: argparse.Namespace) -> Iterator[Task]:
+    from . import format_of
+
+    for index, item in enumerate(iter_documents(args.inputs)):
+        if isinstance(item, InputError):
+            yield Task(index, str(item).split(":")[0], error=str(item))
         else:
-            sys.stdout.write(result.text)
+            yield Task(index, item.id, path=None if item.path is None else str(item.path),
+                       input_format=format_of(item.id, args.input_format)
+                       if item.id != "-" else args.input_format)
 
-    def close(self) -> None:
-        if self.args.to == "jsonl" and self.args.output:
-            write_atomic(Path(self.args.output), "".join(self.buffer).encode("utf-8"))
+
+def _jsonl_tasks(args: argparse.Namespace) -> Iterator[Task]:
+    record_format = args.input_format if args.input_format in ("text", "html") else "text"
+    if args.input_format == "jsonl":
+        record_format = "text"
+    index = 0
+    for source in jsonl_files(args.inputs):
+        if isinstance(source, InputError):
+            yield Task(index, str(source).split(":")[0], error=str(source))
+            index += 1
+            continue
+        stem = Path(source).name.split(".")[0] if source != "-" else "stdin"
+        for record in read_records(source, args.max_bytes):
+            if isinstance(record, InputError):
+                yield Task(index, "", error=str(record))
+            else:
+                yield Task(index, f"{stem}/{record.line}", record=record,
+                           input_format=record_format)
+            index += 1
+
+
+def _fingerprint(args: argparse.Namespace, cleaner) -> dict:
+    """What must be equal for --resume to continue a run."""
+    return {
+        "inputs": [i if i == "-" else str(Path(i).resolve()) for i in args.inputs],
+        "rules": cleaner.rules.fingerprint,
+        "options": {k: str(v) for k, v in sorted(vars(cleaner.options).items())},
+        "to": args.to, "explain": args.explain, "text_key": args.text_key,
+        "id_key": args.id_key, "from": args.input_format,
+    }
+
+
+def _errors_path(args: argparse.Namespace, sink: Sink) -> Path | None:
+    if args.errors:
+        return Path(args.errors)
+    if isinstance(sink, (TreeSink, JsonlFileSink)) and args.output:
+        output = Path(args.output)
+        return output.with_name(output.name + ".errors.jsonl")
+    return None
+
+
+def _progress(args: argparse.Namespace):
+    if args.quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit="doc", file=sys.stderr, dynamic_ncols=True)
+
+
+def _report(progress, message: str) -> None:
+    line = f"cleaner: {message}"
+    if progress is not None:
+        progress.write(line, file=sys.stderr)
+    else:
+        print(line, file=sys.stderr)
