@@ -61,7 +61,8 @@ _REMOVE_RE = regex.compile(f"[{_REMOVED}]")
 # mojibake to ftfy's detector either (it is skipped without calling it).
 _CONTINUATION = ("\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
 _MOJIBAKE_START = (
-    f"[\u00c2-\u00f4][{_CONTINUATION}]|[ÂÃ] |[РС][ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—™љ›њќћџЎўЈ¤Ґ¦§Ё©Є«¬®Ї°±Ііґµ¶·№є»јЅѕї]"
+    f"[\u00c2-\u00f4][{_CONTINUATION}]|[ÂÃ] "
+    "|[РС][ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—™љ›њќћџЎўЈ¤Ґ¦§Ё©Є«¬®Ї°±Ііґµ¶·№є»јЅѕї]"
     "|[\u0080-\u009f]|[√├┬╬╨╤]"
 )
 _SUSPECT_RE = regex.compile(

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     if args.stats:
         Path(args.stats).write_text(json.dumps(stats.to_dict(elapsed=True), indent=2,
                                                ensure_ascii=False) + "\n", encoding="utf-8")
-    if not args.quiet and not isinstance(sink, (StreamSink, FileSink)) or (
+    if (not args.quiet and not isinstance(sink, (StreamSink, FileSink))) or (
             not args.quiet and stats.failed):
         print(stats.summary(), file=sys.stderr)
     return EXIT_FAILED if stats.failed else EXIT_OK
