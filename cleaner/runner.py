@@ -34,7 +34,14 @@ from typing import Any
 
 from .errors import CleanerError, InputError
 from .render import render_jsonl
-from .sources import output_name, read_input, safe_join, write_atomic
+from .sources import (
+    TEMPORARY_SUFFIX,
+    output_name,
+    read_input,
+    remove_stale_temporaries,
+    safe_join,
+    write_atomic,
+)
 from .streams import RawRecord, compression_of
 
 CHUNK_SIZE = 256
@@ -339,6 +346,7 @@ class TreeSink(Sink):
             write_atomic(target, outcome.data)
 
     def finish(self, stats: RunStats) -> None:
+        remove_stale_temporaries(self.root, recursive=True)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
@@ -357,6 +365,7 @@ class JsonlFileSink(Sink):
     def finish(self, stats: RunStats) -> None:
         chunks = sorted(self.workdir.glob("chunk-*.jsonl"))
         assemble(chunks, self.path)
+        remove_stale_temporaries(self.path.parent, self.path.name)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
@@ -364,7 +373,7 @@ def assemble(parts: Iterable[Path], target: Path) -> None:
     """Concatenate ``parts`` into ``target`` (compressed as its suffix says,
     deterministically), atomically, streaming: memory stays flat."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.assemble.tmp")
+    temporary = target.with_name(f".{target.name}.assemble{TEMPORARY_SUFFIX}")
     kind = compression_of(target.name)
     with open(temporary, "wb") as raw:
         if kind == "gzip":

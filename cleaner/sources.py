@@ -125,12 +125,27 @@ def check_not_input(output: Path, inputs: list[str]) -> None:
             raise InputError(f"{output}: refused: input {item} lies inside the output directory")
 
 
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def remove_stale_temporaries(directory: Path, name: str | None = None,
+                             recursive: bool = False) -> None:
+    """Delete temporary files a killed run left behind (``.NAME.*.tmp``, the
+    names :func:`write_atomic` uses); with ``name``, only those of that file."""
+    prefix = f".{name}." if name else "."
+    candidates = directory.rglob(f"{prefix}*{TEMPORARY_SUFFIX}") if recursive else \
+        directory.glob(f"{prefix}*{TEMPORARY_SUFFIX}")
+    for path in candidates:
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader (or a later run) sees either
     the old file or the whole new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")
+                                             suffix=TEMPORARY_SUFFIX)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)

@@ -1,0 +1,1 @@
+"""Adapters for the engines users run cleaner inside (optional extras)."""
