@@ -103,15 +103,55 @@ def declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
-def compile_selectors(selectors: tuple[str, ...]) -> Any:
-    """CSS selectors -> one compiled XPath (raises ValueError if one is bad)."""
+_SIMPLE_SELECTOR_RE = regex.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?([#.])([A-Za-z_][\w-]*)$")
+
+
+@dataclass(frozen=True)
+class CompiledSelectors:
+    """A rule's CSS selectors, split for speed: ``tag#id`` and ``tag.class``
+    selectors become look-up tables checked in one walk over the tree;
+    anything else is one compiled XPath (libxml2 evaluates XPath class tests
+    slowly, measured at ~40 ms a page for the default rules)."""
+
+    ids: tuple[tuple[str, str | None], ...]
+    classes: tuple[tuple[str, str | None], ...]
+    xpath: Any = None
+
+    def select(self, tree, by_id: dict, by_class: dict) -> list:
+        """The matching elements, in document order, without duplicates."""
+        found = []
+        for name, tag in self.ids:
+            found.extend(e for e in by_id.get(name, ()) if tag is None or e.tag == tag)
+        for name, tag in self.classes:
+            found.extend(e for e in by_class.get(name, ()) if tag is None or e.tag == tag)
+        if self.xpath is not None:
+            found.extend(self.xpath(tree))
+        if not found:
+            return found
+        order = {element: n for n, element in enumerate(tree.iter())}
+        unique = {id(e): e for e in found if e in order}
+        return sorted(unique.values(), key=order.__getitem__)
+
+
+def compile_selectors(selectors: tuple[str, ...]) -> CompiledSelectors:
+    """CSS selectors -> :class:`CompiledSelectors` (ValueError if one is bad)."""
     from cssselect import GenericTranslator, SelectorError
     from lxml import etree
 
+    ids, classes, complex_ = [], [], []
+    for selector in selectors:
+        simple = _SIMPLE_SELECTOR_RE.match(selector.strip())
+        if simple:
+            tag, kind, name = simple.groups()
+            (ids if kind == "#" else classes).append((name, tag.lower() if tag else None))
+        else:
+            complex_.append(selector)
     try:
-        return etree.XPath(" | ".join(GenericTranslator().css_to_xpath(s) for s in selectors))
+        xpath = etree.XPath(" | ".join(GenericTranslator().css_to_xpath(s) for s in complex_)) \
+            if complex_ else None
     except (SelectorError, etree.XPathSyntaxError) as exc:
         raise ValueError(f"bad CSS selector: {exc}") from None
+    return CompiledSelectors(tuple(ids), tuple(classes), xpath)
 
 
 def extract(data: bytes | str, dom_rules: list[DomRule] = (), url: str | None = None,
@@ -148,9 +188,12 @@ def _apply_dom_rules(tree, dom_rules) -> list[Decision]:
     decisions: list[Decision] = []
     if not dom_rules:
         return decisions
+    by_id, by_class = _index_elements(tree)
     page_text = len(" ".join(tree.itertext()).split()) or 1
     for rule in dom_rules:
-        for element in rule.xpath(tree):
+        for element in rule.xpath.select(tree, by_id, by_class):
+            if not _attached(element, tree):
+                continue  # inside an element an earlier rule removed
             if not _removable(element, page_text):
                 continue
             description = _describe(element)
@@ -160,6 +203,30 @@ def _apply_dom_rules(tree, dom_rules) -> list[Decision]:
             _remove_keep_tail(element, parent)
             decisions.append(Decision(rule.rule_id, "drop-element", ELEMENT_LINE, description))
     return decisions
+
+
+def _attached(element, tree) -> bool:
+    root = element
+    while (parent := root.getparent()) is not None:
+        root = parent
+    return root is tree
+
+
+def _index_elements(tree) -> tuple[dict, dict]:
+    """Elements by id and by class token, from one walk over the tree."""
+    by_id: dict[str, list] = {}
+    by_class: dict[str, list] = {}
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        ident = element.get("id")
+        if ident:
+            by_id.setdefault(ident, []).append(element)
+        classes = element.get("class")
+        if classes:
+            for token in classes.split():
+                by_class.setdefault(token, []).append(element)
+    return by_id, by_class
 
 
 def _removable(element, page_words: int) -> bool:
