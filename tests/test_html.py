@@ -1,0 +1,179 @@
+"""HTML input: detection, hard pages, the time limit, and ``cleaner eval``."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+
+import pytest
+from conftest import FIXTURES, SHARED, cleaner_command
+
+from cleaner import Cleaner, InputError
+from cleaner.pipeline import resolve_format
+
+ARTICLE = FIXTURES / "html-comment-section" / "input.html"
+BODY = (FIXTURES / "html-comment-section" / "expected.txt").read_text()
+
+
+def run(*args, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*cleaner_command(), *args], input=stdin, capture_output=True,
+                          timeout=300)
+
+
+def test_auto_detects_html_plain_and_gzipped(cleaner):
+    page = ARTICLE.read_bytes()
+    assert resolve_format(page, "auto") == "html"
+    assert resolve_format(b"Just a line of text.\nAnother one.\n", "auto") == "text"
+    assert cleaner.clean(page).text == BODY
+    assert cleaner.clean(gzip.compress(page)).text == BODY
+
+
+def test_page_metadata_beats_text_guesses(cleaner):
+    result = cleaner.clean(ARTICLE.read_bytes())
+    assert result.title == "Council Backs Tram Extension"
+    assert result.metadata["author"] == "Maria Keller"
+    assert result.metadata["published"] == "2024-03-14"
+    assert result.metadata["language"] == "en"
+
+
+def test_wrong_declared_charset_is_overruled_by_valid_utf8(cleaner):
+    page = ARTICLE.read_text().replace('charset="utf-8"', 'charset="iso-8859-1"')
+    page = page.replace("400 million euros", "400 million € — très cher")
+    result = cleaner.clean(page.encode("utf-8"))
+    assert "400 million € — très cher" in result.text
+
+
+def test_declared_legacy_charset_is_used(cleaner):
+    page = ARTICLE.read_text().replace('charset="utf-8"', 'charset="windows-1252"')
+    page = page.replace("400 million euros", "400 millions d’euros, déjà")
+    result = cleaner.clean(page.encode("cp1252"))
+    assert "400 millions d’euros, déjà" in result.text
+
+
+def test_broken_markup_still_gives_the_text(cleaner):
+    page = ("<html><body><article><h1>Broken Page Title Here</h1><p>The first paragraph is "
+            "never closed and goes on for a while to look like an article body.<div><p>A "
+            "second paragraph follows inside a div that is also never closed, to be sure."
+            "<table><tr><td>cell</article></b></i></span>")
+    result = cleaner.clean(page)
+    assert "The first paragraph is never closed" in result.text
+
+
+def test_deeply_nested_page_gets_a_result_or_a_clear_error(cleaner):
+    depth = 100_000
+    page = "<html><body>" + "<div>" * depth + "<p>Deep text at the bottom.</p>" + \
+        "</div>" * depth + "</body></html>"
+    try:
+        result = cleaner.clean(page, input_format="html")
+    except InputError as exc:
+        assert "time limit" in str(exc)
+    else:
+        assert isinstance(result.text, str)
+
+
+def long_page(paragraphs: int) -> str:
+    return "<html><body><article><h1>A Very Long Page</h1>" + "".join(
+        f"<p>Paragraph {i} of a very long page that keeps going, long enough to be prose.</p>\n"
+        for i in range(paragraphs)) + "</article></body></html>"
+
+
+def test_ten_megabyte_page_gets_a_result_or_a_clear_error(tmp_path):
+    big = tmp_path / "big.html"
+    big.write_text(long_page(130_000))
+    assert big.stat().st_size > 10_000_000
+    done = run("clean", str(big), "--to", "jsonl")
+    if done.returncode == 0:
+        assert json.loads(done.stdout)["text"].count("Paragraph") > 100_000
+    else:
+        assert done.returncode == 1
+        assert b"big.html: took longer than the time limit (5 s)" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
+def test_binary_junk_named_html_is_a_clear_error_or_empty(tmp_path):
+    junk = tmp_path / "junk.html"
+    junk.write_bytes(bytes(range(256)) * 64)
+    good = tmp_path / "good.html"
+    good.write_bytes(ARTICLE.read_bytes())
+    done = run("clean", str(junk), str(good), "--to", "jsonl")
+    records = [json.loads(x) for x in done.stdout.splitlines()]
+    good_record = next(r for r in records if r["id"] == "good.html")
+    assert good_record["text"] == BODY
+    junk_records = [r for r in records if r["id"] == "junk.html"]
+    if junk_records:  # cleaned to nothing, flagged
+        assert junk_records[0]["text"] == "" and junk_records[0]["empty"] is True
+    else:
+        assert b"junk.html" in done.stderr and done.returncode == 1
+
+
+def test_time_limit_is_reported_with_the_file_name(tmp_path):
+    slow = tmp_path / "b-slow.html"
+    slow.write_text(long_page(30_000))  # about 4 s of extraction
+    fast = tmp_path / "a-fast.html"
+    fast.write_bytes(ARTICLE.read_bytes())
+    done = run("clean", str(tmp_path), "--to", "jsonl", "--timeout", "1")
+    assert done.returncode == 1
+    assert b"b-slow.html: took longer than the time limit (1 s)" in done.stderr
+    assert [json.loads(x)["id"] for x in done.stdout.splitlines()] == ["a-fast.html"]
+
+
+def test_gzip_bomb_is_bounded_by_max_bytes(tmp_path):
+    bomb = tmp_path / "bomb.html.gz"
+    bomb.write_bytes(gzip.compress(b"<html><body>" + b"a" * 50_000_000))
+    done = run("clean", str(bomb), "--max-bytes", "1000000")
+    assert done.returncode == 1
+    assert b"bomb.html.gz" in done.stderr and b"max-bytes" in done.stderr
+
+
+def test_explain_shows_removed_elements():
+    done = run("explain", str(ARTICLE))
+    assert done.returncode == 0
+    first = done.stdout.decode().splitlines()[0]
+    assert first.split()[:3] == ["-", "DOM001", "drop-element"]
+
+
+def test_eval_command_scores_a_prediction_directory(tmp_path):
+    gold = {"a": {"articleBody": "one two three four five six seven"},
+            "b": {"articleBody": "alpha beta gamma delta epsilon"}}
+    (tmp_path / "gold.json").write_text(json.dumps(gold))
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    (pred / "a.txt").write_text("one two three four five six seven\n")
+    (pred / "b.txt").write_text("alpha beta gamma delta epsilon zeta eta\n")
+    done = run("eval", str(tmp_path / "gold.json"), str(pred), "--json")
+    assert done.returncode == 0, done.stderr
+    scores = json.loads(done.stdout)
+    per = {d["id"]: d for d in scores["per_document"]}
+    assert per["a"]["precision"] == 1.0 and per["a"]["exact"] is True
+    assert per["b"]["recall"] == 1.0 and per["b"]["precision"] == pytest.approx(2 / 4)
+    assert scores["accuracy"] == 0.5
+
+
+def test_eval_reads_cleaner_jsonl(tmp_path):
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    (gold_dir / "input.txt").write_text(BODY)
+    predictions = tmp_path / "pred.jsonl"
+    done = run("clean", str(ARTICLE), "--to", "jsonl", "-o", str(predictions))
+    assert done.returncode == 0
+    # the JSONL id is input.html; eval matches it to gold "input"
+    done = run("eval", str(gold_dir), str(predictions))
+    assert b"f1 1.0000" in done.stdout
+
+
+@pytest.mark.skipif(not (SHARED / "devset" / "html").is_dir(), reason="devset not present")
+def test_devset_html_quality_gate():
+    """The devset figure the README states must not regress."""
+    from cleaner.evaluate import load_gold, score
+
+    truth = json.loads((SHARED / "devset" / "ground-truth.json").read_text())
+    cleaner = Cleaner()
+    predictions = {
+        p.name.removesuffix(".html.gz"): cleaner.clean(
+            p.read_bytes(), input_format="html",
+            url=truth[p.name.removesuffix(".html.gz")]["url"]).text
+        for p in sorted((SHARED / "devset" / "html").glob("*.html.gz"))}
+    result = score(load_gold(SHARED / "devset" / "ground-truth.json"), predictions)
+    assert result.f1 >= 0.975
+    assert result.precision >= 0.975
