@@ -291,12 +291,25 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
             continue
         for candidate in candidates.in_region(index, position, len(alive)):
             rule = candidate.rule
+            if rule.phrases and _continues(state, index):
+                continue
             state.decide(index, rule, lifted=dict(candidate.lifted))
             if rule.action == DROP_SECTION:
                 _expand_section(state, rule, alive, position, candidates)
             elif rule.action == STRIP_HEADER:
                 _expand_header(state, rule, alive, position, candidates)
             break
+
+
+def _continues(state: MatchState, index: int) -> bool:
+    """The line runs on into the next one (no blank line between, the next
+    starts in lowercase): it is the start of a wrapped sentence ("Comments /
+    from readers used to …"), not a label, whatever its words."""
+    following = index + 1
+    if following >= len(state.lines):
+        return False
+    start = state.lines[following].text.lstrip()[:1]
+    return start.islower()
 
 
 def _expand_section(state: MatchState, rule: Rule, alive: list[int], start: int,

@@ -25,7 +25,8 @@ _NAME_RE = regex.compile(
 
 
 def normalize_lifted(fields: dict[str, str]) -> dict[str, str]:
-    """Clean lifted values; date fields become ISO dates or are left out."""
+    """Clean lifted values; date fields become ISO dates (or are left out),
+    ``reading_time`` becomes a number of minutes."""
     clean: dict[str, str] = {}
     for name, value in fields.items():
         value = " ".join(value.split()).strip(" |•·,;:-–—")
@@ -36,6 +37,11 @@ def normalize_lifted(fields: dict[str, str]) -> dict[str, str]:
             if iso is None:
                 continue
             value = iso
+        elif name == "reading_time":  # minutes, as a number: "5 min read" -> "5"
+            minutes = regex.search(r"\d+", value)
+            if minutes is None:
+                continue
+            value = minutes.group()
         clean[name] = value
     return clean
 
