@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import metadata, title
+from . import lines, lists, metadata, title, zones
 
 if TYPE_CHECKING:
     from ..match import MatchState
@@ -23,8 +23,14 @@ Detector = Callable[["MatchState", "Rule"], None]
 
 KINDS: dict[str, Detector] = {
     "byline-block": metadata.byline_block,
+    "header-zone": zones.header_zone,
     "title": title.lift_title,
     "title-repeat": title.title_repeat,
+    "meta-line": lines.meta_line,
+    "menu-row": lists.menu_row,
+    "repeated-line": lines.repeated_line,
+    "headline-list": lists.headline_list,
+    "main-body-zone": zones.main_body_zone,
 }
 
 

@@ -1,0 +1,83 @@
+"""Lists that are navigation, not article: headline lists and menu rows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import regex
+
+from ..textshape import ends_sentence, is_list_item, word_count
+
+if TYPE_CHECKING:
+    from ..match import MatchState
+    from ..ruleset import Rule
+
+_LIST_MARK_RE = regex.compile(r"^\s*(?:[-*•·▪●◦‣⁃–—>]|\d{1,3}[.)])\s+")
+# A numbered item ("5) …", "3. …") belongs to a list the article counts.
+_NUMBERED_RE = regex.compile(r"^\s*\d{1,3}[.)]\s")
+_WORD_RE = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+
+
+def _capitalized_share(text: str) -> float:
+    words = [w for w in _WORD_RE.findall(text) if w[0].isalpha()]
+    if not words:
+        return 0.0
+    return sum(w[0].isupper() for w in words) / len(words)
+
+
+def headline_list(state: MatchState, rule: Rule) -> None:
+    """A run of ``min_run`` or more headline-shaped lines after the last prose
+    paragraph: ``min_words``..``max_words`` words, no sentence end, not
+    numbered, and headline capitalization (``min_capitalized`` of the words
+    capitalized). The "Popular posts" list even when its heading
+    is missing or in an unknown language. A list that prose follows is never
+    taken: it is part of the article."""
+    params = rule.param_map
+    alive = state.alive()
+    last_prose = max((n for n, i in enumerate(alive) if state.prose(i)), default=None)
+    if last_prose is None:
+        return
+    tail = alive[last_prose + 1:]
+    lo, hi = int(params.get("min_words", 4)), int(params.get("max_words", 20))
+    min_run = int(params.get("min_run", 2))
+    min_caps = float(params.get("min_capitalized", 0.6))
+    run: list[int] = []
+    for index in [*tail, None]:
+        raw = state.text(index) if index is not None else ""
+        text = _LIST_MARK_RE.sub("", raw)
+        if index is not None and lo <= word_count(text) <= hi and not ends_sentence(text) \
+                and not _NUMBERED_RE.match(raw):
+            run.append(index)
+            continue
+        if len(run) >= min_run and all(
+                _capitalized_share(_LIST_MARK_RE.sub("", state.text(i))) >= min_caps
+                for i in run):
+            for member in run:
+                state.decide(member, rule)
+        run = []
+
+
+_SEPARATORS_RE = regex.compile(r"\s+[|·›•»/]\s+|\s*[|·›•»]\s*")
+
+
+def menu_row(state: MatchState, rule: Rule) -> None:
+    """A line of ``min_items`` or more short items joined by separators
+    (| · › • » /): a menu or a breadcrumb. Items must be words (at most
+    ``max_item_words`` each, mostly without digits), so a table row of
+    figures is never taken."""
+    params = rule.param_map
+    min_items, max_item_words = int(params.get("min_items", 3)), int(params.get(
+        "max_item_words", 3))
+    for index in state.alive():
+        text = state.text(index).strip()
+        if len(text) > 200 or is_list_item(text) or text.startswith("|"):
+            continue  # "| a | b |" is a table row, kept with its table
+        items = [i.strip() for i in _SEPARATORS_RE.split(text) if i.strip()]
+        if len(items) < min_items or len(items) == 1:
+            continue
+        if any(word_count(i) > max_item_words for i in items):
+            continue
+        with_digits = sum(any(c.isdigit() for c in i) for i in items)
+        if with_digits * 2 > len(items):
+            continue
+        state.decide(index, rule)
