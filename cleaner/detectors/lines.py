@@ -39,18 +39,13 @@ def meta_line(state: MatchState, rule: Rule) -> None:
         if not _SEPARATOR_RE.search(text):
             continue
         has_time = bool(_TIME_RE.search(text) or _NUMERIC_DATE_RE.search(text))
-        if not has_time and to_iso_date(text) is None:
-            continue
+        if not has_time and (len(_TOKEN_RE.findall(text)) > max_other + 2
+                             or to_iso_date(text) is None):
+            continue  # (the cheap word count first: date parsing is slow)
         rest = _NUMERIC_DATE_RE.sub(" ", _TIME_RE.sub(" ", text))
-        words = [w for w in _TOKEN_RE.findall(rest) if not _is_month_like(w)]
-        if len(words) <= max_other:
+        # A month name counts as one of the few other words allowed.
+        if len(_TOKEN_RE.findall(rest)) <= max_other:
             state.decide(index, rule)
-
-
-def _is_month_like(word: str) -> bool:
-    """A word that is part of a date ("June", "juin", "Dienstag"): dateparser
-    reads it as one, so no month list lives here."""
-    return len(word) >= 3 and to_iso_date(f"1 {word} 2020") is not None
 
 
 def repeated_line(state: MatchState, rule: Rule) -> None:
