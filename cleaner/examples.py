@@ -79,6 +79,8 @@ def check_rule(rule: Rule, ruleset: RuleSet, options: Options | None = None
                ) -> Iterator[ExampleFailure]:
     """Every way ``rule``'s examples fail, in the context of ``ruleset``."""
     options = options or Options()
+    if rule.domains:  # a site rule is checked on a page of its site
+        options = options.with_overrides(url=f"https://{rule.domains[0]}/")
     alone = ruleset.only([rule.id])
     for kind, examples in (("drop", rule.examples_drop), ("keep", rule.examples_keep)):
         for example in examples:

@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import RuleSetError
-from . import clean_cmd, eval_cmd, explain_cmd, rules_cmd
+from . import clean_cmd, eval_cmd, explain_cmd, learn_cmd, rules_cmd
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-COMMANDS = (clean_cmd, explain_cmd, rules_cmd, eval_cmd)
+COMMANDS = (clean_cmd, explain_cmd, rules_cmd, eval_cmd, learn_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -58,7 +58,13 @@ def register(sub) -> None:
                         help="write failed documents here as JSONL (default: beside -o)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar, no summary line")
+    parser.add_argument("--learn", action="store_true",
+                        help="two passes: learn site chrome from the inputs first "
+                             "(see `cleaner learn`), then clean with it")
+    from .learn_cmd import add_learn_options
+
     add_rule_options(parser)
+    add_learn_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -68,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
     cleaner = make_cleaner(args)
     try:
         jsonl = _is_jsonl(args)
+        if args.learn:
+            cleaner = _with_learned_rules(cleaner, args, jsonl)
         sink = _sink(args, jsonl)
         tasks = _jsonl_tasks(args) if jsonl else _file_tasks(args)
         settings = JobSettings(
@@ -94,6 +102,26 @@ def run(args: argparse.Namespace) -> int:
             not args.quiet and stats.failed):
         print(stats.summary(), file=sys.stderr)
     return EXIT_FAILED if stats.failed else EXIT_OK
+
+
+def _with_learned_rules(cleaner, args: argparse.Namespace, jsonl: bool):
+    """First pass of --learn: the corpus's recurring lines become a rule layer."""
+    from ..api import Cleaner
+    from ..learn import learn, learned_ruleset
+    from ..ruleset import RuleSet
+    from .learn_cmd import settings_from
+
+    settings = settings_from(args)
+    result = learn(args.inputs, settings, args.text_key, "jsonl" if jsonl else args.input_format)
+    learned = learned_ruleset(result, settings)
+    if not args.quiet:
+        print(f"cleaner: learned {len(learned.rules)} site rules from "
+              f"{sum(lines.documents for lines, _ in result.values())} documents",
+              file=sys.stderr)
+    known = {rule.id for rule in cleaner.rules.rules}
+    rules = RuleSet(cleaner.rules.rules + tuple(r for r in learned.rules if r.id not in known),
+                    cleaner.rules.sources + learned.sources)
+    return Cleaner(rules, **{k: v for k, v in vars(cleaner.options).items()})
 
 
 def _is_jsonl(args: argparse.Namespace) -> bool:
