@@ -47,7 +47,7 @@ def make_corpus(path, documents_per_site: int = 12) -> dict[str, set[str]]:
             for n in range(documents_per_site):
                 paragraphs = [sentence(rng) for _ in range(rng.randint(3, 6))]
                 body[site].update(paragraphs)
-                lines = [chrome[0], f"Headline number {n} about {site}", *paragraphs,
+                lines = [chrome[0], f"Headline number {n} for the story desk", *paragraphs,
                          chrome[1], chrome[2]]
                 out.write(json.dumps({"id": f"{site}-{n}", "text": "\n".join(lines),
                                       "url": f"https://{site}/story/{n}"}) + "\n")
