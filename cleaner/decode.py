@@ -1,8 +1,9 @@
 """Stage 1, decode: bytes -> str.
 
-Order of evidence: a byte-order mark, then strict UTF-8, then a UTF-16 guess
-for BOM-less UTF-16 (many NUL bytes in a regular pattern), then
-charset-normalizer's detection, and last UTF-8 with replacement characters.
+Order of evidence: a byte-order mark, then a UTF-16 guess for BOM-less UTF-16
+(many NUL bytes in a regular pattern), then strict UTF-8, then
+charset-normalizer's detection (windows-1252 preferred among near-equal
+single-byte guesses), and last UTF-8 with replacement characters.
 Never raises on any byte string; always says which encoding it used.
 """
 
@@ -38,13 +39,15 @@ def decode(data: bytes | str, declared: str | None = None) -> Decoded:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return Decoded(data[len(bom):].decode(name, errors="replace"), name, "bom")
+    # BOM-less UTF-16 is looked for first: UTF-16 of ASCII text (a NUL in
+    # every other byte) is also valid UTF-8, which would keep the NULs.
+    utf16 = _guess_utf16(data) if b"\x00" in data[:4096] else None
+    if utf16:
+        return Decoded(data.decode(utf16, errors="replace"), utf16, "utf-16-guess")
     try:
         return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
     except UnicodeDecodeError:
         pass
-    utf16 = _guess_utf16(data)
-    if utf16:
-        return Decoded(data.decode(utf16, errors="replace"), utf16, "utf-16-guess")
     if declared:
         try:
             return Decoded(data.decode(declared), codecs.lookup(declared).name, "declared")
@@ -74,7 +77,23 @@ def _guess_utf16(data: bytes) -> str | None:
 def _detect(data: bytes) -> str | None:
     from charset_normalizer import from_bytes  # imported late: only non-UTF-8 input pays
 
-    best = from_bytes(data[:65536]).best()
-    if best is None:
+    # BOM-less UTF-16/32 is _guess_utf16's call (a BOM was looked for
+    # already); charset-normalizer guesses it for any short even-length input.
+    matches = [m for m in from_bytes(data[:65536])
+               if not m.encoding.startswith(("utf_16", "utf_32"))]
+    if not matches:
         return None
+    best = matches[0]
+    # On short Western text charset-normalizer's pick among near-equal
+    # single-byte code pages is arbitrary (a French Latin-1 line came out as
+    # hp_roman8, 'après' as cp1250 'aprčs'). Windows-1252, the web's legacy
+    # default (WHATWG), wins when it reads the bytes about as well.
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    if western is not None and western.chaos <= best.chaos + _WESTERN_CHAOS_MARGIN:
+        return "cp1252"
     return codecs.lookup(best.encoding).name
+
+
+#: How much more "chaos" (charset-normalizer's mess score, 0-1) windows-1252
+#: may show than the best guess and still be preferred.
+_WESTERN_CHAOS_MARGIN = 0.1

@@ -12,23 +12,40 @@ How a document is matched:
    the structural detectors (``kind`` rules) run in their registry order.
 
 Because passes repeat until nothing changes, the lines that survive are a
-fixed point of the rule set: cleaning them again decides nothing new.
+fixed point of the rule set: cleaning them again decides nothing new. (The
+pass count is bounded by :func:`pass_limit`, which only an adversarial
+document of more than about 250,000 lines can reach.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise
 from urllib.parse import urlsplit
 
 from .errors import PatternTimeout
 from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
 from .options import Options
 from .ruleset import Rule, RuleSet
-from .textshape import MAX_KEY_CHARS, collapse_spaces, is_prose, line_key, word_count
+from .textshape import (
+    MAX_KEY_CHARS,
+    collapse_spaces,
+    collapsed_longer_than,
+    is_prose,
+    line_key,
+    word_count,
+)
 
+#: Passes always allowed; more are allowed while the document is small
+#: enough that passes x lines stays within PASS_BUDGET_LINES (each pass is
+#: linear, and stops the loop unless it decides something). Windowed
+#: detectors can need many passes on adversarial documents (a long run of
+#: alternating byline shapes at the top, found by the fuzzer); a fixed count
+#: of 8 left lines for a second cleaning, breaking idempotence.
 MAX_PASSES = 8
+PASS_BUDGET_LINES = 2_000_000
+#: Lines longer than this (whitespace collapsed) are prose: no rule looks at them.
+MAX_LINE_CHARS = MAX_KEY_CHARS * 4
 #: Header lines a strip-header block may take beside its anchor.
 HEADER_EXTRA_MAX_WORDS = 4
 HEADER_EXTRA_MAX_CHARS = 40
@@ -47,8 +64,11 @@ class MatchState:
     decided: dict[int, Decision] = field(default_factory=dict)
     title: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: first line of each block ``_expand_header`` took, this pass
+    expanded_blocks: set[int] = field(default_factory=set)
     _keys: dict[int, str] = field(default_factory=dict)
     _prose: dict[int, bool] = field(default_factory=dict)
+    _blocks: list[tuple[int, int]] | None = None
 
     def alive(self) -> list[int]:
         """Indexes of non-blank lines no rule has decided on, in order."""
@@ -62,6 +82,24 @@ class MatchState:
         if index not in self._keys:
             self._keys[index] = line_key(self.lines[index].text)
         return self._keys[index]
+
+    def block(self, index: int) -> tuple[int, int]:
+        """First and last index of the run of non-blank lines holding line
+        ``index`` (computed for the whole document once)."""
+        if self._blocks is None:
+            self._blocks = []
+            first = 0
+            for i, line in enumerate(self.lines):
+                if not line.text.strip():
+                    first = i + 1
+                self._blocks.append((first, i))
+            last = len(self.lines) - 1
+            for i in range(len(self.lines) - 1, -1, -1):
+                start = self._blocks[i][0]
+                if not self.lines[i].text.strip():
+                    last = i - 1
+                self._blocks[i] = (start, last)
+        return self._blocks[index]
 
     def prose(self, index: int) -> bool:
         if index not in self._prose:
@@ -82,12 +120,13 @@ class MatchState:
         return True
 
 
-def in_region(rule: Rule, position: int, alive_count: int) -> bool:
-    """Whether the ``position``-th alive line (0-based) lies in the rule's region."""
+def in_region(rule: Rule, before: int, after: int) -> bool:
+    """Whether a line with ``before`` alive lines above it and ``after``
+    below it lies in the rule's region."""
     if rule.region == "head":
-        return position < (rule.within or 0)
+        return before < (rule.within or 0)
     if rule.region == "tail":
-        return position >= alive_count - (rule.within or 0)
+        return after < (rule.within or 0)
     return True
 
 
@@ -101,7 +140,7 @@ def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
     state = MatchState(lines, options, domain)
     candidates = _candidates(state, ruleset)
     kind_rules = [r for r in ruleset.kind_rules if r.applies_to(options.language, domain)]
-    for _ in range(MAX_PASSES):
+    for _ in range(pass_limit(len(lines))):
         before = len(state.decided), state.title
         _decide_candidates(state, candidates)
         for rule in _ordered_kinds(kind_rules):
@@ -110,6 +149,11 @@ def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
             break
     decisions = tuple(state.decided[i] for i in sorted(state.decided))
     return decisions, state.title, tuple(state.warnings)
+
+
+def pass_limit(line_count: int) -> int:
+    """How many passes a document of ``line_count`` lines may take."""
+    return max(MAX_PASSES, PASS_BUDGET_LINES // max(1, line_count))
 
 
 def _ordered_kinds(rules: list[Rule]) -> list[Rule]:
@@ -133,43 +177,70 @@ class Candidate:
 
 
 def _candidates(state: MatchState, ruleset: RuleSet) -> dict[int, list[Candidate]]:
-    """Which rules match which lines, regions aside (step 1)."""
+    """Which rules match which lines, regions aside (step 1).
+
+    Pattern results are memoized per normalized line text within the
+    document, so repeated lines (a million copies of one row, a menu repeated
+    down the page) cost one search per rule, and an adversarial line that
+    times out costs one time-out however often it repeats."""
     language, domain = state.options.language, state.domain
     phrase_index = ruleset.phrase_index
     patterns = [c for c in ruleset.pattern_rules if c.rule.applies_to(language, domain)]
+    memo: dict[str, list[Candidate]] = {}
+    timeouts: dict[str, int] = {}
     found: dict[int, list[Candidate]] = {}
     for index, line in enumerate(state.lines):
         text = line.text
-        if len(text) > MAX_KEY_CHARS * 4 or not text.strip():
+        # Lengths are those of the whitespace-collapsed line, the form the
+        # line has in the output: measuring the raw line let a short chrome
+        # line padded with spaces escape, then match when its output was
+        # cleaned again (found by the fuzzer, breaking idempotence).
+        if len(text) > MAX_LINE_CHARS and collapsed_longer_than(text, MAX_LINE_CHARS):
+            continue
+        normalized = collapse_spaces(text)
+        if not normalized:
             continue
         hits: list[Candidate] = []
-        if len(text) <= MAX_KEY_CHARS:
+        if len(normalized) <= MAX_KEY_CHARS:
             for rule in phrase_index.get(state.key(index), ()):
                 if rule.applies_to(language, domain):
                     hits.append(Candidate(rule))
         if patterns:
-            hits.extend(_pattern_hits(state, index, patterns))
+            if normalized not in memo:
+                memo[normalized] = list(_pattern_hits(state, line.number, normalized,
+                                                      patterns, timeouts))
+            hits.extend(memo[normalized])
         if hits:
             found[index] = hits
     return found
 
 
-def _pattern_hits(state: MatchState, index: int, patterns) -> Iterator[Candidate]:
-    line = state.lines[index]
-    normalized = collapse_spaces(line.text)
+#: After this many time-outs in one document a rule's pattern is not run on
+#: the rest of it (with ``on_pattern_timeout="skip"``): a hostile document of
+#: many distinct adversarial lines then costs a few time-outs, not one per line.
+MAX_TIMEOUTS_PER_RULE = 3
+
+
+def _pattern_hits(state: MatchState, number: int, normalized: str, patterns,
+                  timeouts: dict[str, int]) -> Iterator[Candidate]:
     words = word_count(normalized)
     for compiled in patterns:
         rule = compiled.rule
-        if words > (rule.max_words or 0):
+        if words > (rule.max_words or 0) or timeouts.get(rule.id, 0) >= MAX_TIMEOUTS_PER_RULE:
             continue
         try:
             hit = compiled.regex.search(normalized, timeout=state.options.pattern_timeout)
         except TimeoutError:
             if state.options.on_pattern_timeout == "fail":
-                raise PatternTimeout(rule.id, rule.source, line.number) from None
+                raise PatternTimeout(rule.id, rule.source, number) from None
+            timeouts[rule.id] = timeouts.get(rule.id, 0) + 1
             state.warnings.append(
-                f"rule {rule.id} ({rule.source}): pattern timed out on line {line.number}; "
+                f"rule {rule.id} ({rule.source}): pattern timed out on line {number}; "
                 "line treated as not matched")
+            if timeouts[rule.id] == MAX_TIMEOUTS_PER_RULE:
+                state.warnings.append(
+                    f"rule {rule.id} ({rule.source}): timed out {MAX_TIMEOUTS_PER_RULE} "
+                    "times; not run on the rest of this document")
             continue
         if hit:
             lifted = _lifted(hit.groupdict())
@@ -190,21 +261,47 @@ def _lifted(groups: dict[str, str | None]) -> dict[str, str] | None:
 
 
 def _decide_candidates(state: MatchState, candidates: dict[int, list[Candidate]]) -> None:
+    """Decide the candidates whose rule's region admits their line (step 2).
+
+    Regions are measured as the walks go: going forward, a head rule sees the
+    line's place among the lines before it that are still alive; going
+    backward, a tail rule its place among those after it. So a long run of
+    head (or tail) chrome goes in one pass, not ``within`` lines per pass
+    (with a fixed pass count, a run of dozens of date bars left lines for a
+    second cleaning to find: the fuzzer's idempotence check caught it).
+    Expansions can only make the counts larger than the truth, so a region
+    is never overstated; the next pass catches up."""
     alive = state.alive()
-    position = {index: n for n, index in enumerate(alive)}
-    for index in alive:
-        if index in state.decided:  # taken by an expansion earlier in this pass
+    state.expanded_blocks.clear()
+    last = len(alive) - 1
+    before = 0
+    for n, index in enumerate(alive):
+        if index not in state.decided and not _decide_line(
+                state, candidates, alive, n, before=before, after=last - n):
+            before += 1
+    after = 0
+    for n in range(last, -1, -1):
+        if alive[n] not in state.decided and not _decide_line(
+                state, candidates, alive, n, before=n, after=after):
+            after += 1
+
+
+def _decide_line(state: MatchState, candidates: dict[int, list[Candidate]], alive: list[int],
+                 n: int, before: int, after: int) -> bool:
+    """Decide alive line ``n`` by its first candidate whose region admits it,
+    with ``before``/``after`` alive lines around it; returns whether it went."""
+    index = alive[n]
+    for candidate in candidates.get(index, ()):
+        rule = candidate.rule
+        if not in_region(rule, before, after):
             continue
-        for candidate in candidates.get(index, ()):
-            rule = candidate.rule
-            if not in_region(rule, position[index], len(alive)):
-                continue
-            state.decide(index, rule, lifted=dict(candidate.lifted))
-            if rule.action == DROP_SECTION:
-                _expand_section(state, rule, alive, position[index], candidates)
-            elif rule.action == STRIP_HEADER:
-                _expand_header(state, rule, alive, position[index], candidates)
-            break
+        state.decide(index, rule, lifted=dict(candidate.lifted))
+        if rule.action == DROP_SECTION:
+            _expand_section(state, rule, alive, n, candidates)
+        elif rule.action == STRIP_HEADER:
+            _expand_header(state, rule, alive, n, candidates)
+        return True
+    return False
 
 
 def _expand_section(state: MatchState, rule: Rule, alive: list[int], start: int,
@@ -217,7 +314,8 @@ def _expand_section(state: MatchState, rule: Rule, alive: list[int], start: int,
     items: list[int] = []
     reached_prose = False
     limit = int(rule.param_map.get("max_items", 30))
-    for index in alive[start + 1:]:
+    for position in range(start + 1, len(alive)):
+        index = alive[position]
         if index in state.decided:
             continue
         if state.prose(index):
@@ -236,28 +334,36 @@ def _expand_section(state: MatchState, rule: Rule, alive: list[int], start: int,
 def _expand_header(state: MatchState, rule: Rule, alive: list[int], start: int,
                    candidates: dict[int, list[Candidate]]) -> None:
     """A header anchor (a weather bar, a date bar) takes the short lines of its
-    block: the contiguous non-blank lines around it. A line directly followed
-    by prose is spared: it is the title (or a subheading), not header."""
-    anchor = alive[start]
-    following = dict(pairwise(alive))
-    for index in _contiguous_block(state, anchor):
-        if index == anchor or index in state.decided or index in candidates:
+    block: the contiguous non-blank lines around it. A line followed by prose
+    is spared: it is the title (or a subheading), not header. "Followed"
+    looks past chrome (lines decided or matched by a rule): a title with a
+    date bar under it (``Title / Monday, December 23, 2024 / prose``) is still
+    followed by prose (found by the chrome-goes-prose-stays property).
+
+    A block is expanded once per pass, however many anchors it holds (a block
+    of 300,000 date bars would otherwise be walked once per anchor)."""
+    first, last = state.block(alive[start])
+    if first in state.expanded_blocks:
+        return
+    state.expanded_blocks.add(first)
+    for index in range(first, last + 1):
+        if index in state.decided or index in candidates:
             continue
-        after = following.get(index)
+        after = _next_content(state, index, candidates)
         if after is not None and state.prose(after):
             continue
-        text = state.text(index).strip()
+        text = collapse_spaces(state.text(index))
         if word_count(text) <= HEADER_EXTRA_MAX_WORDS and len(text) <= HEADER_EXTRA_MAX_CHARS \
                 and not state.prose(index) and not text.endswith("."):
             state.decide(index, rule)
 
 
-def _contiguous_block(state: MatchState, index: int) -> list[int]:
+def _next_content(state: MatchState, index: int,
+                  candidates: dict[int, list[Candidate]]) -> int | None:
+    """The first alive line after ``index`` that is not chrome (neither
+    decided nor matched by any rule), or None."""
     lines = state.lines
-    first = index
-    while first > 0 and lines[first - 1].text.strip():
-        first -= 1
-    last = index
-    while last + 1 < len(lines) and lines[last + 1].text.strip():
-        last += 1
-    return list(range(first, last + 1))
+    for later in range(index + 1, len(lines)):
+        if later not in state.decided and later not in candidates and lines[later].text.strip():
+            return later
+    return None

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, PatternTimeout
 from ..render import render_jsonl
 from ..sources import (
     SourceDoc,
@@ -15,6 +15,7 @@ from ..sources import (
     output_name,
     read_input,
     safe_join,
+    sniff_binary,
     write_atomic,
 )
 
@@ -67,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
             except InputError as exc:
                 print(f"cleaner: {exc}", file=sys.stderr)
                 failed += 1
+            except PatternTimeout as exc:  # --on-pattern-timeout fail: the run stops here
+                print(f"cleaner: {item.path or '-'}: {exc}; stopping "
+                      "(--on-pattern-timeout fail)", file=sys.stderr)
+                return EXIT_FAILED
             except Exception as exc:  # a bug on one document must not stop the run
                 print(f"cleaner: {item.path or '-'}: {type(exc).__name__}: {exc}",
                       file=sys.stderr)
@@ -78,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _clean_one(cleaner, doc: SourceDoc, max_bytes: int | None):
     data = read_input(doc.path, max_bytes)
+    binary = sniff_binary(data)
+    if binary:
+        raise InputError(f"{doc.path or '-'}: skipped: binary data ({binary}), not a text document")
     return cleaner.clean(data)
 
 
