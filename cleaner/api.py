@@ -48,7 +48,10 @@ class Cleaner:
               **overrides: Any) -> Traced:
         """Like :meth:`clean`, also returning the segmented source lines."""
         options = self.options.with_overrides(**overrides) if overrides else self.options
-        with time_limit(options.timeout):
+        limit = options.timeout
+        if limit is not None:
+            limit += options.timeout_per_mb * len(data) / 1_000_000
+        with time_limit(limit):
             return run(data, self.rules, options, metadata)
 
     def __reduce__(self):

@@ -1,8 +1,9 @@
 """Stage 1, decode: bytes -> str.
 
-Order of evidence: a byte-order mark, then strict UTF-8, then a UTF-16 guess
-for BOM-less UTF-16 (many NUL bytes in a regular pattern), then
-charset-normalizer's detection, and last UTF-8 with replacement characters.
+Order of evidence: a byte-order mark, then a UTF-16 guess for BOM-less UTF-16
+(many NUL bytes in a regular pattern), then strict UTF-8, then
+charset-normalizer's detection (windows-1252 preferred among near-equal
+single-byte guesses), and last UTF-8 with replacement characters.
 Never raises on any byte string; always says which encoding it used.
 """
 
@@ -39,13 +40,15 @@ def decode(data: bytes | str, declared: str | None = None) -> Decoded:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return Decoded(data[len(bom):].decode(name, errors="replace"), name, "bom")
+    # BOM-less UTF-16 is looked for first: UTF-16 of ASCII text (a NUL in
+    # every other byte) is also valid UTF-8, which would keep the NULs.
+    utf16 = _guess_utf16(data) if b"\x00" in data[:4096] else None
+    if utf16:
+        return Decoded(data.decode(utf16, errors="replace"), utf16, "utf-16-guess")
     try:
         return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
     except UnicodeDecodeError:
         pass
-    utf16 = _guess_utf16(data)
-    if utf16:
-        return Decoded(data.decode(utf16, errors="replace"), utf16, "utf-16-guess")
     if declared:
         try:
             return Decoded(data.decode(declared), codecs.lookup(declared).name, "declared")
@@ -60,10 +63,15 @@ def decode(data: bytes | str, declared: str | None = None) -> Decoded:
         return Decoded(data.decode("utf-8", errors="replace"), "utf-8", "replace")
 
 
+#: Below this many bytes, charset detection is not attempted.
+SHORT_SAMPLE = 64
+
+
 def _guess_utf16(data: bytes) -> str | None:
     """BOM-less UTF-16 of mostly-Latin text has a NUL in every other byte."""
     sample = data[:4096]
-    if len(sample) < 4 or len(sample) % 2:
+    sample = sample[:len(sample) - len(sample) % 2]  # a stray last byte is no evidence
+    if len(sample) < 4:
         return None
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
@@ -78,12 +86,32 @@ def _guess_utf16(data: bytes) -> str | None:
 def _detect(data: bytes) -> str | None:
     from charset_normalizer import from_bytes  # imported late: only non-UTF-8 input pays
 
-    best = from_bytes(data[:65536]).best()
-    if best is None:
+    # A few bytes carry no statistics: any single-byte guess is a coin toss,
+    # and Windows-1252 is the web's legacy default (WHATWG).
+    if len(data) < SHORT_SAMPLE:
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
+
+    # BOM-less UTF-16/32 is _guess_utf16's call (a BOM was looked for
+    # already); charset-normalizer guesses it for any short even-length input.
+    matches = [m for m in from_bytes(data[:65536])
+               if not m.encoding.startswith(("utf_16", "utf_32"))]
+    if not matches:
         return None
-    name = codecs.lookup(best.encoding).name
-    # Without a BOM or NUL bytes a UTF-16/32 guess is a misreading of short
-    # 8-bit text (4 bytes of "café" are two plausible CJK characters).
-    if name.startswith(("utf-16", "utf-32")) and b"\x00" not in data:
-        return None
-    return name
+    best = matches[0]
+    # On short Western text charset-normalizer's pick among near-equal
+    # single-byte code pages is arbitrary (a French Latin-1 line came out as
+    # hp_roman8, 'après' as cp1250 'aprčs'). Windows-1252, the web's legacy
+    # default (WHATWG), wins when it reads the bytes about as well.
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    if western is not None and western.chaos <= best.chaos + _WESTERN_CHAOS_MARGIN:
+        return "cp1252"
+    return codecs.lookup(best.encoding).name
+
+
+#: How much more "chaos" (charset-normalizer's mess score, 0-1) windows-1252
+#: may show than the best guess and still be preferred.
+_WESTERN_CHAOS_MARGIN = 0.1

@@ -17,7 +17,7 @@ Semantics:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Decision
 from .options import Options
@@ -79,6 +79,10 @@ def check_rule(rule: Rule, ruleset: RuleSet, options: Options | None = None
                ) -> Iterator[ExampleFailure]:
     """Every way ``rule``'s examples fail, in the context of ``ruleset``."""
     options = options or Options()
+    if not rule.enabled:  # an opt-in rule is checked as if switched on
+        rule = replace(rule, enabled=True)
+        ruleset = RuleSet(tuple(rule if r.id == rule.id else r for r in ruleset.rules),
+                          ruleset.sources)
     if rule.domains:  # a site rule is checked on a page of its site
         options = options.with_overrides(url=f"https://{rule.domains[0]}/")
     alone = ruleset.only([rule.id])

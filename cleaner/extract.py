@@ -71,7 +71,8 @@ class Extracted:
 
 def unwrap_gzip(data: bytes, max_bytes: int | None = None) -> bytes:
     """Decompress gzip data, refusing to produce more than ``max_bytes``
-    (a gzip bomb is reported, not inflated)."""
+    (a gzip bomb is reported, not inflated). Data that only looks like gzip
+    is returned unchanged."""
     if not data.startswith(GZIP_MAGIC):
         return data
     limit = max_bytes if max_bytes is not None else 1 << 62
@@ -82,8 +83,11 @@ def unwrap_gzip(data: bytes, max_bytes: int | None = None) -> bytes:
                 out.write(chunk)
                 if out.tell() > limit:
                     raise InputError(f"gzip data inflates past --max-bytes ({limit} bytes)")
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(f"broken gzip data: {exc}") from None
+    except (OSError, EOFError, zlib.error):
+        # Not gzip after all (two magic bytes by chance, or a truncated
+        # stream): the bytes are cleaned as they are. A .gz *file* with a
+        # broken stream is reported by the reader, which knows the file.
+        return data
     return out.getvalue()
 
 

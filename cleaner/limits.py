@@ -37,7 +37,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     try:
         yield
     except _Expired:
-        raise InputError(f"took longer than the time limit ({seconds:g} s)") from None
+        raise InputError(f"took longer than the time limit ({seconds:.3g} s)") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -12,22 +12,39 @@ How a document is matched:
    the structural detectors (``kind`` rules) run in their registry order.
 
 Because passes repeat until nothing changes, the lines that survive are a
-fixed point of the rule set: cleaning them again decides nothing new.
+fixed point of the rule set: cleaning them again decides nothing new. (The
+pass count is bounded by :func:`pass_limit`, which only an adversarial
+document of more than about 250,000 lines can reach.)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import pairwise
 from urllib.parse import urlsplit
 
 from .errors import PatternTimeout
 from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
 from .options import Options
 from .ruleset import Rule, RuleSet
-from .textshape import MAX_KEY_CHARS, collapse_spaces, is_prose, line_key, word_count
+from .textshape import (
+    MAX_KEY_CHARS,
+    collapse_spaces,
+    collapsed_longer_than,
+    is_prose,
+    line_key,
+    word_count,
+)
 
+#: Passes always allowed; more are allowed while the document is small
+#: enough that passes x lines stays within PASS_BUDGET_LINES (each pass is
+#: linear, and stops the loop unless it decides something). Windowed
+#: detectors can need many passes on adversarial documents (a long run of
+#: alternating byline shapes at the top, found by the fuzzer); a fixed count
+#: of 8 left lines for a second cleaning, breaking idempotence.
 MAX_PASSES = 8
+PASS_BUDGET_LINES = 2_000_000
+#: Lines longer than this (whitespace collapsed) are prose: no rule looks at them.
+MAX_LINE_CHARS = MAX_KEY_CHARS * 4
 #: Header lines a strip-header block may take beside its anchor.
 HEADER_EXTRA_MAX_WORDS = 4
 HEADER_EXTRA_MAX_CHARS = 40
@@ -48,8 +65,12 @@ class MatchState:
     #: The title the page's metadata gives (HTML input), if any.
     title_hint: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: first line of each block ``_expand_header`` took, this pass
+    expanded_blocks: set[int] = field(default_factory=set)
     _keys: dict[int, str] = field(default_factory=dict)
     _prose: dict[int, bool] = field(default_factory=dict)
+    _words: dict[int, int] = field(default_factory=dict)
+    _blocks: list[tuple[int, int]] | None = None
 
     def alive(self) -> list[int]:
         """Indexes of non-blank lines no rule has decided on, in order."""
@@ -63,6 +84,31 @@ class MatchState:
         if index not in self._keys:
             self._keys[index] = line_key(self.lines[index].text)
         return self._keys[index]
+
+    def block(self, index: int) -> tuple[int, int]:
+        """First and last index of the run of non-blank lines holding line
+        ``index`` (computed for the whole document once)."""
+        if self._blocks is None:
+            self._blocks = []
+            first = 0
+            for i, line in enumerate(self.lines):
+                if not line.text.strip():
+                    first = i + 1
+                self._blocks.append((first, i))
+            last = len(self.lines) - 1
+            for i in range(len(self.lines) - 1, -1, -1):
+                start = self._blocks[i][0]
+                if not self.lines[i].text.strip():
+                    last = i - 1
+                self._blocks[i] = (start, last)
+        return self._blocks[index]
+
+    def words(self, index: int) -> int:
+        """The line's word count (cached: detectors ask often)."""
+        count = self._words.get(index)
+        if count is None:
+            count = self._words[index] = word_count(self.lines[index].text)
+        return count
 
     def prose(self, index: int) -> bool:
         if index not in self._prose:
@@ -83,12 +129,13 @@ class MatchState:
         return True
 
 
-def in_region(rule: Rule, position: int, alive_count: int) -> bool:
-    """Whether the ``position``-th alive line (0-based) lies in the rule's region."""
+def in_region(rule: Rule, before: int, after: int) -> bool:
+    """Whether a line with ``before`` alive lines above it and ``after``
+    below it lies in the rule's region."""
     if rule.region == "head":
-        return position < (rule.within or 0)
+        return before < (rule.within or 0)
     if rule.region == "tail":
-        return position >= alive_count - (rule.within or 0)
+        return after < (rule.within or 0)
     return True
 
 
@@ -104,7 +151,7 @@ def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
     state = MatchState(lines, options, domain, title_hint=title_hint)
     candidates = Candidates(state, ruleset)
     kind_rules = [r for r in ruleset.kind_rules if r.applies_to(options.language, domain)]
-    for _ in range(MAX_PASSES):
+    for _ in range(pass_limit(len(lines))):
         before = len(state.decided), state.title
         _decide_candidates(state, candidates)
         for rule in _ordered_kinds(kind_rules):
@@ -113,6 +160,11 @@ def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
             break
     decisions = tuple(state.decided[i] for i in sorted(state.decided))
     return decisions, state.title, tuple(state.warnings)
+
+
+def pass_limit(line_count: int) -> int:
+    """How many passes a document of ``line_count`` lines may take."""
+    return max(MAX_PASSES, PASS_BUDGET_LINES // max(1, line_count))
 
 
 def _ordered_kinds(rules: list[Rule]) -> list[Rule]:
@@ -141,10 +193,18 @@ class Candidates:
 
     Phrase hits are found for every short line up front (one dict look-up
     each). Pattern rules run lazily: only on a line that lies in the rule's
-    region when a pass looks at it, only once per (line, rule), and never on a
-    line longer than the rule's ``max_words`` (so long prose lines cost one
-    word count). The order of a line's candidates is the rule set's order,
-    phrases first.
+    region when a pass looks at it, and never on a line longer than the
+    rule's ``max_words`` (so long prose lines cost one word count). Results
+    are memoized per normalized line text, so repeated lines (a million
+    copies of one row, a menu repeated down the page) cost one search per
+    rule, and an adversarial line that times out costs one time-out however
+    often it repeats. The order of a line's candidates is the rule set's
+    order, phrases first.
+
+    Lengths are those of the whitespace-collapsed line, the form the line has
+    in the output: measuring the raw line let a short chrome line padded with
+    spaces escape, then match when its output was cleaned again (found by the
+    fuzzer, breaking idempotence).
     """
 
     def __init__(self, state: MatchState, ruleset: RuleSet) -> None:
@@ -154,17 +214,26 @@ class Candidates:
         self.max_words = max((c.rule.max_words or 0 for c in self.patterns), default=0)
         self.union = ruleset.pattern_union
         self.phrases: dict[int, list[Candidate]] = {}
-        self._hits: dict[tuple[int, int], Candidate | None] = {}
+        self._hits: dict[tuple[str, int], Candidate | None] = {}
         self._shape: dict[int, tuple[str, int]] = {}
-        self._union: dict[int, bool] = {}
+        self._union: dict[str, bool] = {}
         self._anywhere: dict[int, list[tuple[int, Candidate]]] = {}
+        self._timeouts: dict[str, int] = {}
         self._anywhere_numbers = [n for n, c in enumerate(self.patterns)
                                   if c.rule.region == "anywhere"]
         self._regional = [n for n, c in enumerate(self.patterns) if c.rule.region != "anywhere"]
+        # The widest head and tail windows: a line outside both is given to
+        # no regional rule, without asking each one.
+        self._head = max((self.patterns[n].rule.within or 0 for n in self._regional
+                          if self.patterns[n].rule.region == "head"), default=0)
+        self._tail = max((self.patterns[n].rule.within or 0 for n in self._regional
+                          if self.patterns[n].rule.region == "tail"), default=0)
         index_of = ruleset.phrase_index
         for index, line in enumerate(state.lines):
             text = line.text
-            if len(text) > MAX_KEY_CHARS or not text.strip():
+            if len(text) > MAX_KEY_CHARS and collapsed_longer_than(text, MAX_KEY_CHARS):
+                continue
+            if not text.strip():
                 continue
             rules = index_of.get(state.key(index))
             if rules:
@@ -172,34 +241,22 @@ class Candidates:
                 if hits:
                     self.phrases[index] = hits
 
-    def in_region(self, index: int, position: int, alive_count: int) -> list[Candidate]:
-        """The candidates of a line whose rules' regions admit it, in rule
-        set order (phrases first)."""
-        found = [c for c in self.phrases.get(index, ())
-                 if in_region(c.rule, position, alive_count)]
+    def in_region(self, index: int, before: int, after: int) -> list[Candidate]:
+        """The candidates of a line with ``before``/``after`` alive lines
+        around it whose rules' regions admit it, in rule set order."""
+        found = [c for c in self.phrases.get(index, ()) if in_region(c.rule, before, after)]
         if not self.patterns or self._words(index) > self.max_words:
             return found
         hits = []
-        for number in self._regional:
-            if in_region(self.patterns[number].rule, position, alive_count):
+        regional = self._regional if before < self._head or after < self._tail else ()
+        for number in regional:
+            if in_region(self.patterns[number].rule, before, after):
                 hit = self._pattern(index, number)
                 if hit is not None:
                     hits.append((number, hit))
         hits.extend(self._anywhere_hits(index))
         found.extend(hit for _, hit in sorted(hits, key=lambda pair: pair[0]))
         return found
-
-    def _anywhere_hits(self, index: int) -> list[tuple[int, Candidate]]:
-        cached = self._anywhere.get(index)
-        if cached is None:
-            cached = []
-            if self._anywhere_numbers and self._union_hit(index, self._line_shape(index)[0]):
-                for number in self._anywhere_numbers:
-                    hit = self._pattern(index, number)
-                    if hit is not None:
-                        cached.append((number, hit))
-            self._anywhere[index] = cached
-        return cached
 
     def has_own(self, index: int) -> bool:
         """Whether any rule (regions aside) matches the line by content."""
@@ -209,6 +266,18 @@ class Candidates:
             return False
         return any(self._pattern(index, n) is not None for n in range(len(self.patterns)))
 
+    def _anywhere_hits(self, index: int) -> list[tuple[int, Candidate]]:
+        cached = self._anywhere.get(index)
+        if cached is None:
+            cached = []
+            if self._anywhere_numbers and self._union_hit(self._line_shape(index)[0]):
+                for number in self._anywhere_numbers:
+                    hit = self._pattern(index, number)
+                    if hit is not None:
+                        cached.append((number, hit))
+            self._anywhere[index] = cached
+        return cached
+
     def _words(self, index: int) -> int:
         return self._line_shape(index)[1]
 
@@ -216,60 +285,72 @@ class Candidates:
         shape = self._shape.get(index)
         if shape is None:
             text = self.state.lines[index].text
-            # A cheap upper bound first: a line with more spaces than any
-            # rule's word limit allows is never given to a pattern.
-            if text.count(" ") > 2 * self.max_words + 10 and text.isascii():
+            # Too long for any rule: never split (a 50 MB line stays unread).
+            if len(text) > MAX_LINE_CHARS and collapsed_longer_than(text, MAX_LINE_CHARS):
                 shape = ("", self.max_words + 1)
             else:
                 normalized = collapse_spaces(text)
-                shape = (normalized, word_count(normalized))
+                shape = (normalized, word_count(normalized) if normalized else
+                         self.max_words + 1)
             self._shape[index] = shape
         return shape
 
-    def _union_hit(self, index: int, normalized: str) -> bool:
-        """The union prefilter for ``anywhere`` rules: one regex call per line
-        instead of one per rule."""
+    def _union_hit(self, normalized: str) -> bool:
+        """The union prefilter for ``anywhere`` rules: one regex call per
+        distinct line instead of one per rule."""
         if self.union is None:
             return True
-        cached = self._union.get(index)
+        cached = self._union.get(normalized)
         if cached is None:
             try:
                 cached = self.union.search(
                     normalized, timeout=self.state.options.pattern_timeout) is not None
             except TimeoutError:  # let the rules run one by one and name the slow one
                 cached = True
-            self._union[index] = cached
+            self._union[normalized] = cached
         return cached
 
     def _pattern(self, index: int, number: int) -> Candidate | None:
-        key = (index, number)
+        normalized, words = self._line_shape(index)
+        key = (normalized, number)
         if key in self._hits:
             return self._hits[key]
         compiled = self.patterns[number]
-        normalized, words = self._line_shape(index)
         hit = None
         if words <= (compiled.rule.max_words or 0) and (
-                compiled.rule.region != "anywhere" or self._union_hit(index, normalized)):
-            hit = _pattern_hit(self.state, index, compiled, normalized)
+                compiled.rule.region != "anywhere" or self._union_hit(normalized)):
+            hit = self._search(compiled, normalized, self.state.lines[index].number)
         self._hits[key] = hit
         return hit
 
+    def _search(self, compiled, normalized: str, number: int) -> Candidate | None:
+        rule = compiled.rule
+        if self._timeouts.get(rule.id, 0) >= MAX_TIMEOUTS_PER_RULE:
+            return None
+        try:
+            hit = compiled.regex.search(normalized, timeout=self.state.options.pattern_timeout)
+        except TimeoutError:
+            if self.state.options.on_pattern_timeout == "fail":
+                raise PatternTimeout(rule.id, rule.source, number) from None
+            self._timeouts[rule.id] = self._timeouts.get(rule.id, 0) + 1
+            self.state.warnings.append(
+                f"rule {rule.id} ({rule.source}): pattern timed out on line {number}; "
+                "line treated as not matched")
+            if self._timeouts[rule.id] == MAX_TIMEOUTS_PER_RULE:
+                self.state.warnings.append(
+                    f"rule {rule.id} ({rule.source}): timed out {MAX_TIMEOUTS_PER_RULE} "
+                    "times; not run on the rest of this document")
+            return None
+        if not hit:
+            return None
+        lifted = _lifted(hit.groupdict())
+        return None if lifted is None else Candidate(rule, tuple(sorted(lifted.items())))
 
-def _pattern_hit(state: MatchState, index: int, compiled, normalized: str) -> Candidate | None:
-    rule, line = compiled.rule, state.lines[index]
-    try:
-        hit = compiled.regex.search(normalized, timeout=state.options.pattern_timeout)
-    except TimeoutError:
-        if state.options.on_pattern_timeout == "fail":
-            raise PatternTimeout(rule.id, rule.source, line.number) from None
-        state.warnings.append(
-            f"rule {rule.id} ({rule.source}): pattern timed out on line {line.number}; "
-            "line treated as not matched")
-        return None
-    if not hit:
-        return None
-    lifted = _lifted(hit.groupdict())
-    return None if lifted is None else Candidate(rule, tuple(sorted(lifted.items())))
+
+#: After this many time-outs in one document a rule's pattern is not run on
+#: the rest of it (with ``on_pattern_timeout="skip"``): a hostile document of
+#: many distinct adversarial lines then costs a few time-outs, not one per line.
+MAX_TIMEOUTS_PER_RULE = 3
 
 
 def _lifted(groups: dict[str, str | None]) -> dict[str, str] | None:
@@ -285,31 +366,63 @@ def _lifted(groups: dict[str, str | None]) -> dict[str, str] | None:
 
 
 def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
+    """Decide the candidates whose rule's region admits their line (step 2).
+
+    Regions are measured as the walks go: going forward, a head rule sees the
+    line's place among the lines before it that are still alive; going
+    backward, a tail rule its place among those after it. So a long run of
+    head (or tail) chrome goes in one pass, not ``within`` lines per pass
+    (with a fixed pass count, a run of dozens of date bars left lines for a
+    second cleaning to find: the fuzzer's idempotence check caught it).
+    Expansions can only make the counts larger than the truth, so a region
+    is never overstated; the next pass catches up."""
     alive = state.alive()
-    for position, index in enumerate(alive):
-        if index in state.decided:  # taken by an expansion earlier in this pass
+    state.expanded_blocks.clear()
+    last = len(alive) - 1
+    before = 0
+    for n, index in enumerate(alive):
+        if index not in state.decided and not _decide_line(
+                state, candidates, alive, n, before=before, after=last - n):
+            before += 1
+    after = 0
+    for n in range(last, -1, -1):
+        if alive[n] not in state.decided and not _decide_line(
+                state, candidates, alive, n, before=n, after=after):
+            after += 1
+
+
+def _decide_line(state: MatchState, candidates: Candidates, alive: list[int],
+                 n: int, before: int, after: int) -> bool:
+    """Decide alive line ``n`` by its first candidate whose region admits it,
+    with ``before``/``after`` alive lines around it; returns whether it went."""
+    index = alive[n]
+    for candidate in candidates.in_region(index, before, after):
+        rule = candidate.rule
+        if rule.phrases and _continues(state, index, candidates):
             continue
-        for candidate in candidates.in_region(index, position, len(alive)):
-            rule = candidate.rule
-            if rule.phrases and _continues(state, index):
-                continue
-            state.decide(index, rule, lifted=dict(candidate.lifted))
-            if rule.action == DROP_SECTION:
-                _expand_section(state, rule, alive, position, candidates)
-            elif rule.action == STRIP_HEADER:
-                _expand_header(state, rule, alive, position, candidates)
-            break
+        state.decide(index, rule, lifted=dict(candidate.lifted))
+        if rule.action == DROP_SECTION:
+            _expand_section(state, rule, alive, n, candidates)
+        elif rule.action == STRIP_HEADER:
+            _expand_header(state, rule, alive, n, candidates)
+        return True
+    return False
 
 
-def _continues(state: MatchState, index: int) -> bool:
-    """The line runs on into the next one (no blank line between, the next
-    starts in lowercase): it is the start of a wrapped sentence ("Comments /
-    from readers used to …"), not a label, whatever its words."""
+def _continues(state: MatchState, index: int, candidates: Candidates) -> bool:
+    """The line runs on into the next one (the next non-blank line starts in
+    lowercase and is not chrome itself): it is the start of a wrapped
+    sentence ("Comments / from readers used to …"), not a label, whatever its
+    words. Blank lines between do not count, because the output puts one
+    between every two lines and cleaning it again must decide the same."""
+    lines = state.lines
     following = index + 1
-    if following >= len(state.lines):
+    while following < len(lines) and not lines[following].text.strip():
+        following += 1
+    if following >= len(lines) or following in state.decided:
         return False
-    start = state.lines[following].text.lstrip()[:1]
-    return start.islower()
+    start = lines[following].text.lstrip()[:1]
+    return start.islower() and not candidates.has_own(following)
 
 
 def _expand_section(state: MatchState, rule: Rule, alive: list[int], start: int,
@@ -322,7 +435,8 @@ def _expand_section(state: MatchState, rule: Rule, alive: list[int], start: int,
     items: list[int] = []
     reached_prose = False
     limit = int(rule.param_map.get("max_items", 30))
-    for index in alive[start + 1:]:
+    for position in range(start + 1, len(alive)):
+        index = alive[position]
         if index in state.decided:
             continue
         if state.prose(index):
@@ -341,28 +455,36 @@ def _expand_section(state: MatchState, rule: Rule, alive: list[int], start: int,
 def _expand_header(state: MatchState, rule: Rule, alive: list[int], start: int,
                    candidates: Candidates) -> None:
     """A header anchor (a weather bar, a date bar) takes the short lines of its
-    block: the contiguous non-blank lines around it. A line directly followed
-    by prose is spared: it is the title (or a subheading), not header."""
-    anchor = alive[start]
-    following = dict(pairwise(alive))
-    for index in _contiguous_block(state, anchor):
-        if index == anchor or index in state.decided or candidates.has_own(index):
+    block: the contiguous non-blank lines around it. A line followed by prose
+    is spared: it is the title (or a subheading), not header. "Followed"
+    looks past chrome (lines decided or matched by a rule): a title with a
+    date bar under it (``Title / Monday, December 23, 2024 / prose``) is still
+    followed by prose (found by the chrome-goes-prose-stays property).
+
+    A block is expanded once per pass, however many anchors it holds (a block
+    of 300,000 date bars would otherwise be walked once per anchor)."""
+    first, last = state.block(alive[start])
+    if first in state.expanded_blocks:
+        return
+    state.expanded_blocks.add(first)
+    for index in range(first, last + 1):
+        if index in state.decided or candidates.has_own(index):
             continue
-        after = following.get(index)
+        after = _next_content(state, index, candidates)
         if after is not None and state.prose(after):
             continue
-        text = state.text(index).strip()
+        text = collapse_spaces(state.text(index))
         if word_count(text) <= HEADER_EXTRA_MAX_WORDS and len(text) <= HEADER_EXTRA_MAX_CHARS \
                 and not state.prose(index) and not text.endswith("."):
             state.decide(index, rule)
 
 
-def _contiguous_block(state: MatchState, index: int) -> list[int]:
+def _next_content(state: MatchState, index: int, candidates: Candidates) -> int | None:
+    """The first alive line after ``index`` that is not chrome (neither
+    decided nor matched by any rule), or None."""
     lines = state.lines
-    first = index
-    while first > 0 and lines[first - 1].text.strip():
-        first -= 1
-    last = index
-    while last + 1 < len(lines) and lines[last + 1].text.strip():
-        last += 1
-    return list(range(first, last + 1))
+    for later in range(index + 1, len(lines)):
+        if later not in state.decided and lines[later].text.strip() \
+                and not candidates.has_own(later):
+            return later
+    return None

@@ -25,9 +25,11 @@ class Options:
     - ``pattern_timeout``: seconds one rule pattern may spend on one line.
     - ``input_format``: ``"auto"`` (sniff: HTML pages, gzip, else text),
       ``"text"`` or ``"html"``.
-    - ``timeout``: seconds one document may take (None: no limit). A document
-      that takes longer fails with :class:`cleaner.errors.InputError`. Enforced
-      with a timer signal, so only in the main thread of a process.
+    - ``timeout``: seconds one document may take (None: no limit), plus
+      ``timeout_per_mb`` seconds for each megabyte of input (the limit is
+      there to stop a hang, not a large document). A document that takes
+      longer fails with :class:`cleaner.errors.InputError`. Enforced with a
+      timer signal, so only in the main thread of a process.
     - ``max_bytes``: largest document (after gzip decompression) accepted;
       None: no limit.
     - ``on_pattern_timeout``: ``"skip"`` (the line counts as not matched and a
@@ -43,6 +45,7 @@ class Options:
     on_pattern_timeout: str = "skip"
     input_format: str = "auto"
     timeout: float | None = 5.0
+    timeout_per_mb: float = 1.0
     max_bytes: int | None = None
 
     def __post_init__(self) -> None:

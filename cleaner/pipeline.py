@@ -47,7 +47,11 @@ def resolve_format(data: bytes | str, requested: str) -> str:
         return requested
     from .extract import looks_like_html
 
-    return "html" if looks_like_html(data) else "text"
+    if isinstance(data, bytes):  # sniff the characters, not the bytes (UTF-16 pages)
+        data = decode(data[:4096]).text
+    # NULs go in repair; sniff what repair will leave, so that cleaning the
+    # output again sees the same kind of document.
+    return "html" if looks_like_html(data[:4096].replace("\x00", "")) else "text"
 
 
 def prepare(data: bytes | str, rules: RuleSet, options: Options,

@@ -18,6 +18,7 @@ The only importer of ftfy. Guarantees:
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from bisect import bisect_right
 from itertools import accumulate
@@ -53,6 +54,8 @@ _SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 _REMOVE_RE = regex.compile(f"[{_REMOVED}]")
+# Whole-text scans use the stdlib ``re``: for plain character classes it
+# scans long text several times faster than the ``regex`` module.
 # What can start mojibake ftfy would fix: a UTF-8 lead byte read as cp1252 or
 # Latin-1 (Â..ô) before a continuation byte read the same way, or before a
 # space that was once a no-break space; a UTF-8 Cyrillic lead read as cp1251
@@ -65,10 +68,10 @@ _MOJIBAKE_START = (
     "|[РС][ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—™љ›њќћџЎўЈ¤Ґ¦§Ё©Є«¬®Ї°±Ііґµ¶·№є»јЅѕї]"
     "|[\u0080-\u009f]|[√├┬╬╨╤]"
 )
-_SUSPECT_RE = regex.compile(
+_SUSPECT_RE = re.compile(
     f"{_MOJIBAKE_START}|[{_REMOVED}{_SPACES}\ud800-\udfff]|&(?:#|[A-Za-z][A-Za-z0-9]{{1,31}};)")
-_ASCII_SUSPECT_RE = regex.compile(
-    "[\x00-\x08\x0e-\x1b\x7f]|&(?:#|[A-Za-z][A-Za-z0-9]{1,31};)")
+_ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
+_ENTITY_START_RE = re.compile("&(?:#|[A-Za-z][A-Za-z0-9]{1,31};)")
 _SPACE_RE = regex.compile(f"[{_SPACES}]")
 _ENTITY_RE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BREAK_RE = regex.compile(f"[{_BREAKS}]")
@@ -101,7 +104,9 @@ def _suspect_lines(text: str) -> list[int]:
     scans with cheap character classes; most clean text has none, and then
     ftfy never runs."""
     if text.isascii():
-        hits = [m.start() for m in _ASCII_SUSPECT_RE.finditer(text)]
+        hits = [m.start() for m in _ASCII_CONTROL_RE.finditer(text)]
+        if "&" in text:
+            hits.extend(m.start() for m in _ENTITY_START_RE.finditer(text))
     else:
         hits = [m.start() for m in _SUSPECT_RE.finditer(text)]
         if not unicodedata.is_normalized("NFC", text):
@@ -121,17 +126,58 @@ def _non_nfc_positions(text: str) -> list[int]:
     return positions
 
 
+#: Repair rounds per line. One round's steps can uncover work for another
+#: (removing a control character joins the two halves of a mojibake pair,
+#: ``Â\x1b¡`` -> ``Â¡``; unescaping ``&amp;eacute;`` makes a new entity), so a
+#: line is repaired until it stops changing: that makes repair, and so
+#: cleaning, idempotent (found by the idempotence property). The bound only
+#: guards against a pathological cycle.
+MAX_REPAIR_ROUNDS = 16
+
+
 def _repair_line(line: str, number: int, repairs: list[Repair]) -> str:
-    """Repair one line (without its line break); returns ``line`` itself when
-    nothing changed, so callers can test with ``is``."""
+    """Repair one line (without its line break) to a fixed point; returns
+    ``line`` itself when nothing changed, so callers can test with ``is``."""
+    original = line
+    for _ in range(MAX_REPAIR_ROUNDS):
+        fixed = _repair_round(line, number, repairs)
+        if fixed == line:
+            break
+        line = fixed
+    return original if line == original else line
+
+
+_MOJIBAKE_RE = re.compile(_MOJIBAKE_START)
+
+
+def _fewest_layers(line: str, steps: list, fixed: str) -> tuple[str, list]:
+    """ftfy's plan replayed one decoding layer at a time, stopped as soon as
+    no mojibake is left: ftfy sometimes reads the repaired text as mojibake
+    once more ("ÃŸÃ†" -> "ßÆ" -> "߯"), and one layer undone is what one layer
+    of damage needs."""
+    current, done = line, []
+    for step in steps:
+        current = ftfy.apply_plan(current, [step])
+        done.append(step)
+        if step[0] == "decode" and not _MOJIBAKE_RE.search(current):
+            return current, done
+    return fixed, list(steps)
+
+
+def _repair_round(line: str, number: int, repairs: list[Repair]) -> str:
+    """One pass of every repair step over a line."""
     original = line
     if _SURROGATE_RE.search(line):
         line = line.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
         repairs.append(Repair("fix_surrogates", number))
-    if not line.isascii() and is_bad(line):
+    # ftfy runs only where our own mojibake scan agrees with its detector, in
+    # every round: the same test decides whether a line needs it, first time
+    # or after another step changed it, and a repaired line is left alone.
+    if not line.isascii() and _MOJIBAKE_RE.search(line) and is_bad(line):
         fixed, steps = ftfy.fix_and_explain(line, _FTFY)
         if fixed != line:
-            detail = ", ".join(f"{action}:{param}" for action, param in steps or ())
+            fixed, steps = _fewest_layers(line, steps or [], fixed)
+            detail = ", ".join(f"{action}:{param}" for action, param in steps)
             repairs.append(Repair("fix_encoding", number, detail))
             line = fixed
     if "&" in line and _ENTITY_RE.search(line):

@@ -300,8 +300,17 @@ def _parse(text: str, source: str, problems: list[str]) -> tuple[list[Rule], lis
         problems.append(f"{source}: 'rule' must be an array of tables ([[rule]])")
         return [], list(disable)
     rules = []
+    seen: set[str] = set()
     for position, raw in enumerate(raw_rules, start=1):
         rule = _validate_rule(raw, source, position, problems)
+        # Duplicates within a file are found on the raw ids, so a duplicate
+        # of a rule that is itself invalid is still reported.
+        rule_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(rule_id, str) and rule_id in seen:
+            problems.append(f"{source}: rule {rule_id}: duplicate id (also in {source})")
+            continue
+        if isinstance(rule_id, str):
+            seen.add(rule_id)
         if rule is not None:
             rules.append(rule)
     return rules, list(disable)

@@ -32,7 +32,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .errors import CleanerError, InputError
+from .errors import CleanerError, InputError, PatternTimeout
 from .render import render_jsonl
 from .sources import (
     TEMPORARY_SUFFIX,
@@ -40,6 +40,7 @@ from .sources import (
     read_input,
     remove_stale_temporaries,
     safe_join,
+    sniff_binary,
     write_atomic,
 )
 from .streams import RawRecord, compression_of
@@ -79,6 +80,7 @@ class Outcome:
     error: str | None = None
     error_record: dict[str, Any] | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+    fatal: bool = False  # the user asked for the run to stop on this error
 
 
 # ---------------------------------------------------------------- the worker
@@ -103,6 +105,10 @@ def process(task: Task, cleaner, settings: JobSettings) -> Outcome:
         if task.record is not None:
             return _process_record(task, cleaner, settings)
         data = read_input(task.path, settings.max_bytes)
+        binary = sniff_binary(data)
+        if binary:
+            raise InputError(f"{task.path or '-'}: skipped: binary data ({binary}), "
+                             "not a text document")
         result = cleaner.clean(data, input_format=task.input_format)
         if settings.output == "text":
             rendered = result.text.encode("utf-8")
@@ -111,6 +117,10 @@ def process(task: Task, cleaner, settings: JobSettings) -> Outcome:
             rendered = render_jsonl(record).encode("utf-8")
         return Outcome(task.index, task.doc_id, rendered,
                        stats=document_stats(_text_length(data), result))
+    except PatternTimeout as exc:  # --on-pattern-timeout fail: the run stops
+        outcome = _failure(task, f"{exc}; stopping (--on-pattern-timeout fail)")
+        outcome.fatal = True
+        return outcome
     except CleanerError as exc:
         return _failure(task, str(exc))
     except Exception as exc:  # a bug on one document must not stop the run
@@ -240,6 +250,7 @@ class RunStats:
     repairs: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    stopped: bool = False
 
     def add(self, stats: dict[str, Any], error: str | None = None) -> None:
         self.documents_in += 1
@@ -405,6 +416,9 @@ def run_all(tasks: Iterable[Task], cleaner, settings: JobSettings, sink: Sink, *
     error_records: list[dict[str, Any]] = []
 
     def commit(number: int, outcomes: list[Outcome]) -> None:
+        fatal = next((n for n, o in enumerate(outcomes) if o.fatal), None)
+        if fatal is not None:  # stop at that document: nothing after it is written
+            outcomes = outcomes[:fatal + 1]
         sink.write_chunk(number, outcomes)
         chunk_stats = RunStats()
         records = []
@@ -422,20 +436,32 @@ def run_all(tasks: Iterable[Task], cleaner, settings: JobSettings, sink: Sink, *
         error_records.extend(records)
         if progress is not None:
             progress.update(len(outcomes))
+        if fatal is not None:
+            raise _Stop
 
     chunks = _chunks(tasks)
     pending = ((n, c) for n, c in chunks if not _skip(n, committed, stats, error_records,
                                                       progress))
-    if jobs <= 1:
-        for number, chunk in pending:
-            commit(number, [process(t, cleaner, settings) for t in chunk])
-    else:
-        _run_parallel(pending, cleaner, settings, jobs, commit)
-    sink.finish(stats)
+    stopped = False
+    try:
+        if jobs <= 1:
+            for number, chunk in pending:
+                commit(number, [process(t, cleaner, settings) for t in chunk])
+        else:
+            _run_parallel(pending, cleaner, settings, jobs, commit)
+    except _Stop:
+        stopped = True
+    stats.stopped = stopped
+    if not stopped:
+        sink.finish(stats)
     if errors_path is not None and error_records:
         write_atomic(errors_path, "".join(render_jsonl(r) for r in error_records)
                      .encode("utf-8"))
     return stats
+
+
+class _Stop(Exception):
+    """A document failed in a way the user asked to stop the run for."""
 
 
 def _chunks(tasks: Iterable[Task]) -> Iterator[tuple[int, list[Task]]]:

@@ -1,7 +1,8 @@
 """Where documents come from (files, directories, stdin) and where results go.
 
 Guarantees: a directory is walked in sorted order without following symlinked
-directories (so a symlink loop cannot trap the walk); every output file is
+directories (so a symlink loop cannot trap the walk), and a symlinked file in
+it is read only when it points inside the directory; every output file is
 written atomically (a temporary file in the same directory, then a rename), so
 a killed run never leaves a half-written output; nothing is ever written over
 an input or inside an input directory.
@@ -9,9 +10,11 @@ an input or inside an input directory.
 
 from __future__ import annotations
 
+import gzip
 import os
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,15 +54,21 @@ def _walk(root: Path) -> Iterator[SourceDoc | InputError]:
     def on_error(exc: OSError) -> None:
         errors.append(InputError(f"{exc.filename}: cannot read directory: {exc.strerror}"))
 
+    resolved_root = root.resolve()
     for directory, subdirs, files in os.walk(root, onerror=on_error, followlinks=False):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in files:
             if name.startswith("."):
                 continue
             path = Path(directory) / name
-            if path.is_symlink() and not path.exists():
-                errors.append(InputError(f"{path}: broken or looping symlink"))
-                continue
+            if path.is_symlink():
+                if not path.exists():
+                    errors.append(InputError(f"{path}: broken or looping symlink"))
+                    continue
+                if resolved_root not in path.resolve().parents:
+                    errors.append(InputError(
+                        f"{path}: refused: symlink points outside the input directory"))
+                    continue
             found.append(path)
     yield from errors
     for path in sorted(found):
@@ -67,8 +76,11 @@ def _walk(root: Path) -> Iterator[SourceDoc | InputError]:
 
 
 def read_input(item: str | Path | None, max_bytes: int | None = None) -> bytes:
-    """Read a document's bytes ('-' or None: stdin). Raises InputError naming
-    the file when it cannot be read or is larger than ``max_bytes``."""
+    """Read a document's bytes ('-' or None: stdin). A ``.gz`` file is
+    decompressed, and ``max_bytes`` bounds the decompressed size (a gzip bomb
+    stops after ``max_bytes + 1`` bytes of output). Raises InputError naming
+    the file when it cannot be read, is not valid gzip, or is larger than
+    ``max_bytes``."""
     if item is None or str(item) == "-":
         stdin = sys.stdin.buffer
         data = stdin.read() if max_bytes is None else stdin.read(max_bytes + 1)
@@ -76,15 +88,59 @@ def read_input(item: str | Path | None, max_bytes: int | None = None) -> bytes:
     else:
         name = str(item)
         try:
-            if max_bytes is not None and os.path.getsize(item) > max_bytes:
-                raise InputError(f"{name}: larger than --max-bytes ({max_bytes} bytes)")
-            with open(item, "rb") as handle:
-                data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+            if str(item).endswith(".gz"):
+                data = read_gzip(item, max_bytes)
+            else:
+                if max_bytes is not None and os.path.getsize(item) > max_bytes:
+                    raise InputError(f"{name}: larger than --max-bytes ({max_bytes} bytes)")
+                with open(item, "rb") as handle:
+                    data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
         except OSError as exc:
             raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
     if max_bytes is not None and len(data) > max_bytes:
         raise InputError(f"{name}: larger than --max-bytes ({max_bytes} bytes)")
     return data
+
+
+def read_gzip(path: str | Path, max_bytes: int | None = None) -> bytes:
+    """The decompressed bytes of a gzip file, reading at most ``max_bytes + 1``
+    bytes of output (so the caller can tell "too large" from "exactly
+    max_bytes") however large the file would expand. Raises InputError when
+    the data is not valid gzip; OSError when the file cannot be read."""
+    try:
+        with gzip.open(path, "rb") as handle:
+            return handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise InputError(f"{path}: not valid gzip data: {exc}") from None
+
+
+#: Signatures of binary formats that end up renamed as text (images,
+#: archives, documents, executables): cleaning them as text would only make
+#: noise, so the CLI reports them instead.
+_BINARY_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"), (b"GIF89a", "GIF image"), (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "zip archive"), (b"PK\x05\x06", "zip archive"),
+    (b"\x1f\x8b", "gzip data"), (b"BZh", "bzip2 data"), (b"\xfd7zXZ\x00", "xz data"),
+    (b"(\xb5/\xfd", "zstd data"), (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"Rar!\x1a\x07", "RAR archive"), (b"\x7fELF", "ELF executable"),
+    (b"MZ", "Windows executable"), (b"\x00asm", "WebAssembly module"),
+)
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """The name of the binary format ``data`` starts with, or None. Text never
+    starts with these bytes (``MZ`` only counts with a DOS header size)."""
+    for signature, name in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            if signature == b"MZ" and (len(data) < 64 or b"\n" in data[:64]):
+                continue
+            return name
+    if data[8:12] in (b"WEBP", b"AVI ", b"WAVE") and data.startswith(b"RIFF"):
+        return "RIFF media"
+    if data[4:8] == b"ftyp":
+        return "MP4/ISO media"
+    return None
 
 
 def output_name(doc_id: str) -> str:

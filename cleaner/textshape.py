@@ -5,6 +5,8 @@ so that every part of cleaner agrees on one definition of each word.
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 # Edge characters trimmed from a key: punctuation, symbols (bullets, arrows,
@@ -39,9 +41,25 @@ def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+_NON_SPACE_RE = re.compile(r"\S+")
+
+
+def collapsed_longer_than(text: str, limit: int) -> bool:
+    """Whether ``collapse_spaces(text)`` is longer than ``limit``, reading
+    only as far as needed (a 50 MB line is not split to find out)."""
+    total = -1
+    for word in _NON_SPACE_RE.finditer(text):
+        total += word.end() - word.start() + 1
+        if total > limit:
+            return True
+    return False
+
+
 def word_count(text: str) -> int:
     """Whitespace-separated words, plus half a word per character of scripts
     written without spaces."""
+    if len(text) > 100_000:  # a huge line: counting spaces is enough for any threshold
+        return text.count(" ") + 1
     count = len(text.split())
     if not text.isascii():
         count += len(_DENSE_SCRIPT_RE.findall(text)) // 2
@@ -60,6 +78,8 @@ def is_list_item(text: str) -> bool:
 def is_prose(text: str, min_words: int = 8) -> bool:
     """A sentence-like line: ends like a sentence and has some length, or is
     long enough that no heading or menu would be."""
+    if len(text) > 600:  # no heading, menu or label is this long
+        return True
     words = word_count(text)
     if words >= 30:
         return True
@@ -69,7 +89,7 @@ def is_prose(text: str, min_words: int = 8) -> bool:
 def is_heading_like(text: str, max_words: int = 25, max_chars: int = 200) -> bool:
     """A short line that does not end like a sentence (a title, a subheading,
     a headline in a list)."""
-    stripped = text.strip()
+    stripped = collapse_spaces(text)
     if not stripped or len(stripped) > max_chars:
         return False
     words = word_count(stripped)

@@ -32,3 +32,22 @@ def cleaner_command() -> list[str]:
     script = shutil.which("cleaner", path=os.path.dirname(sys.executable) + os.pathsep
                           + os.environ.get("PATH", ""))
     return [script] if script else [sys.executable, "-m", "cleaner"]
+
+
+# Hypothesis profiles. ``ci`` is derandomized with a bounded example count so
+# CI is reproducible and fast; ``deep`` runs many more random examples for a
+# local hunt (``HYPOTHESIS_PROFILE=deep pytest tests/test_properties.py``);
+# ``dev`` is hypothesis' default, randomized. See docs/testing.md.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci", derandomize=True, max_examples=150, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "deep", max_examples=5000, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=100, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get(
+    "HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI", "").lower() == "true" else "dev"))

@@ -87,7 +87,7 @@ def test_ten_megabyte_page_gets_a_result_or_a_clear_error(tmp_path):
         assert json.loads(done.stdout)["text"].count("Paragraph") > 100_000
     else:
         assert done.returncode == 1
-        assert b"big.html: took longer than the time limit (5 s)" in done.stderr
+        assert b"big.html: took longer than the time limit (" in done.stderr
     assert b"Traceback" not in done.stderr
 
 
@@ -112,7 +112,8 @@ def test_time_limit_is_reported_with_the_file_name(tmp_path):
     slow.write_text(long_page(30_000))  # about 4 s of extraction
     fast = tmp_path / "a-fast.html"
     fast.write_bytes(ARTICLE.read_bytes())
-    done = run("clean", str(tmp_path), "--to", "jsonl", "--timeout", "1")
+    done = run("clean", str(tmp_path), "--to", "jsonl", "--timeout", "1",
+               "--timeout-per-mb", "0")
     assert done.returncode == 1
     assert b"b-slow.html: took longer than the time limit (1 s)" in done.stderr
     assert [json.loads(x)["id"] for x in done.stdout.splitlines()] == ["a-fast.html"]

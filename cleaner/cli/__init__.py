@@ -71,7 +71,9 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
                        help="input format; auto: by extension (.html, .htm, .html.gz, .txt, "
                             ".jsonl …), else by content (default)")
     group.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
-                       help="time limit per document (default 5; 0: none)")
+                       help="time limit per document (default 5; 0: none) ...")
+    group.add_argument("--timeout-per-mb", type=float, default=1.0, metavar="SECONDS",
+                       help="... plus this much per megabyte of input (default 1)")
     group.add_argument("--max-bytes", type=int, default=None, metavar="N",
                        help="report documents larger than N bytes (after gzip "
                             "decompression) instead of cleaning them")
@@ -86,6 +88,7 @@ def make_cleaner(args: argparse.Namespace):
         rules, lift_title=args.lift_title, fold_quotes=args.fold_quotes,
         language=args.language, url=args.url, pattern_timeout=args.pattern_timeout,
         on_pattern_timeout=args.on_pattern_timeout, timeout=args.timeout or None,
+        timeout_per_mb=args.timeout_per_mb,
         max_bytes=args.max_bytes,
     )
 

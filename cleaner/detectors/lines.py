@@ -33,6 +33,8 @@ def meta_line(state: MatchState, rule: Rule) -> None:
     within = rule.within or len(alive)
     zone = alive[:within] + alive[max(within, len(alive) - within):]
     for index in zone:
+        if len(state.text(index)) > 40 * max_words:
+            continue
         text = " ".join(state.text(index).split())
         if word_count(text) > max_words or text.endswith((".", "!", "?")):
             continue
@@ -62,7 +64,7 @@ def repeated_line(state: MatchState, rule: Rule) -> None:
     keys = {}
     for index in alive:
         text = state.text(index)
-        if len(text) > 200 or word_count(text) > max_words or state.prose(index) \
+        if len(text) > 200 or state.words(index) > max_words or state.prose(index) \
                 or ends_sentence(text):
             continue  # a short sentence repeated (an interview's question) is text
         key = state.key(index)

@@ -57,6 +57,7 @@ def headline_list(state: MatchState, rule: Rule) -> None:
         run = []
 
 
+_MARKS = "|·›•»/"
 _SEPARATORS_RE = regex.compile(r"\s+[|·›•»/]\s+|\s*[|·›•»]\s*")
 
 
@@ -70,7 +71,9 @@ def menu_row(state: MatchState, rule: Rule) -> None:
         "max_item_words", 3))
     for index in state.alive():
         text = state.text(index).strip()
-        if len(text) > 200 or is_list_item(text) or text.startswith("|"):
+        if len(text) > 200 or not any(mark in text for mark in _MARKS):
+            continue
+        if is_list_item(text) or text.startswith("|"):
             continue  # "| a | b |" is a table row, kept with its table
         items = [i.strip() for i in _SEPARATORS_RE.split(text) if i.strip()]
         if len(items) < min_items or len(items) == 1:

@@ -61,14 +61,14 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
     if len(alive) < int(params.get("min_lines", 30)):
         return
     max_words = int(params.get("max_words", 12))
-    short = [not state.prose(i) and word_count(state.text(i)) <= max_words for i in alive]
+    short = [not state.prose(i) and state.words(i) <= max_words for i in alive]
     # Menu-like: a few words, no digits. Tables and stat lists have digits.
     menu_like = sum(s and not any(c.isdigit() for c in state.text(i))
                     for s, i in zip(short, alive, strict=True))
     if menu_like < float(params.get("min_short_share", 0.5)) * len(alive):
         return
     penalty = float(params.get("short_penalty", 6))
-    scores = [-penalty if s else (word_count(state.text(i)) if state.prose(i) else 0)
+    scores = [-penalty if s else (state.words(i) if state.prose(i) else 0)
               for s, i in zip(short, alive, strict=True)]
     start, end = _best_segment(scores)
     # A dumped page has its header and menus above the article; extracted

@@ -1,0 +1,56 @@
+"""A short, seeded fuzzing session of decode -> clean (benchmarks/fuzz.py).
+
+Bounded to FUZZ_SECONDS (default 20) and FUZZ_INPUTS inputs in CI; run the
+script itself for longer sessions: ``python benchmarks/fuzz.py --seconds 600``.
+The invariants checked on every input are listed in the script's docstring.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+
+from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+
+_spec = importlib.util.spec_from_file_location("cleaner_fuzz", ROOT / "benchmarks" / "fuzz.py")
+fuzz = importlib.util.module_from_spec(_spec)
+sys.modules["cleaner_fuzz"] = fuzz
+_spec.loader.exec_module(fuzz)
+
+SECONDS = float(os.environ.get("FUZZ_SECONDS", "20"))
+INPUTS = int(os.environ.get("FUZZ_INPUTS", "1500"))
+
+
+def test_mutation_fuzzing_session():
+    """Mutated documents (fixtures, rule examples, the shared seeds) never
+    break an invariant. Raises with the failing input if one does."""
+    progress = list(fuzz.run(SECONDS, seed=20261122, max_inputs=INPUTS))
+    assert progress[-1] > 0
+
+
+def test_fuzz_check_catches_a_broken_invariant(monkeypatch):
+    """The fuzz check fails when cleaning misbehaves (it cannot pass vacuously)."""
+    from cleaner import Cleaner
+
+    class Broken(Cleaner):
+        def trace(self, data, **overrides):
+            traced = super().trace(data, **overrides)
+            from dataclasses import replace
+
+            return replace(traced, result=replace(traced.result, text=traced.result.text + " "))
+
+    monkeypatch.setattr(fuzz, "_CLEANERS", (Broken(), Cleaner(lift_title=False)))
+    try:
+        fuzz.check(b"Title\n\nSome prose here that ends like a sentence does.\n")
+    except AssertionError:
+        return
+    raise AssertionError("a trailing space in the output went unnoticed")
+
+
+@given(st.binary(max_size=4096))
+def test_hypothesis_bytes_fuzz(data):
+    """hypothesis over raw bytes, through the same invariant check."""
+    fuzz.check(data)
