@@ -1,0 +1,131 @@
+"""Speed of cleaner against its peers, on the same inputs, in one run.
+
+    python benchmarks/speed.py [--devset ../shared/devset] [--quick]
+
+Text mode: cleaner on the devset gold bodies and the seed articles (clean
+English article text), the same text with mojibake in about 10% of
+paragraphs, and ``ftfy.fix_text`` alone on the clean text. HTML mode: cleaner,
+trafilatura default and jusText on the devset pages. Then the size-scaling
+series: time per MB from 1 KB to 10 MB documents, a 10 MB single line, and
+one line repeated a million times. Prints MB/s, documents/s and ratios; it
+asserts nothing (speed goals are read off this table, not tested).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def best_of(repeat: int, work: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def mojibake(texts: list[str], share: float, seed: int = 1) -> list[str]:
+    """About ``share`` of paragraphs pushed through one UTF-8 -> cp1252 layer."""
+    rng = random.Random(seed)
+    out = []
+    for text in texts:
+        paragraphs = text.split("\n")
+        out.append("\n".join(
+            p.encode("utf-8").decode("cp1252", errors="replace") if rng.random() < share else p
+            for p in paragraphs))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=ROOT.parent / "shared" / "devset")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller series")
+    args = parser.parse_args()
+    import ftfy
+
+    from cleaner import Cleaner
+
+    repeat = 2 if args.quick else 5
+    cleaner = Cleaner(timeout=None)
+    gold = json.loads((args.devset / "ground-truth.json").read_text(encoding="utf-8"))
+    texts = [v["articleBody"] for v in gold.values()]
+    seeds = ROOT.parent / "shared" / "seeds"
+    if seeds.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    size = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    damaged = mojibake(texts, 0.10)
+    damaged_size = sum(len(t.encode("utf-8")) for t in damaged) / 1e6
+    for text in texts[:3]:
+        cleaner.clean(text)  # warm up lazy imports
+    rows = [
+        ("cleaner text mode, clean text", size, len(texts),
+         best_of(repeat, lambda: [cleaner.clean(t) for t in texts])),
+        ("cleaner text mode, 10% mojibake", damaged_size, len(texts),
+         best_of(repeat, lambda: [cleaner.clean(t) for t in damaged])),
+        ("ftfy.fix_text alone, clean text", size, len(texts),
+         best_of(repeat, lambda: [ftfy.fix_text(t) for t in texts])),
+    ]
+    pages = [p.read_bytes() for p in sorted((args.devset / "html").glob("*.html.gz"))]
+    plain = [gzip.decompress(p) for p in pages]
+    html_size = sum(len(p) for p in plain) / 1e6
+    import trafilatura
+
+    rows.append(("cleaner HTML mode", html_size, len(pages),
+                 best_of(2, lambda: [cleaner.clean(p, input_format="html") for p in pages])))
+    rows.append(("trafilatura default", html_size, len(pages),
+                 best_of(2, lambda: [trafilatura.extract(p) for p in plain])))
+    try:
+        import justext
+
+        stoplist = justext.get_stoplist("English")
+        rows.append(("jusText", html_size, len(pages),
+                     best_of(2, lambda: [justext.justext(p, stoplist) for p in plain])))
+    except ImportError:
+        print("(jusText not installed: pip install -e '.[bench]')")
+    print("| system | MB | docs | seconds | MB/s | docs/s |")
+    print("|---|---|---|---|---|---|")
+    for name, megabytes, docs, seconds in rows:
+        print(f"| {name} | {megabytes:.2f} | {docs} | {seconds:.3f} | {megabytes / seconds:.2f} "
+              f"| {docs / seconds:.0f} |")
+    text_rate = rows[0][1] / rows[0][3]
+    ftfy_rate = rows[2][1] / rows[2][3]
+    html_ratio = rows[3][3] / rows[4][3]
+    print(f"\ncleaner text / ftfy.fix_text: {text_rate / ftfy_rate:.2f}x; "
+          f"cleaner HTML time / trafilatura time: {html_ratio:.2f}x")
+    scaling(cleaner, texts, args.quick)
+
+
+def scaling(cleaner, texts: list[str], quick: bool) -> None:
+    """Time per MB across document sizes (linear means a flat column)."""
+    corpus = "\n".join(texts)
+    sizes = [1_000, 10_000, 100_000, 1_000_000] + ([] if quick else [10_000_000])
+    cases = []
+    for target in sizes:
+        document = (corpus * (target // len(corpus) + 1))[:target]
+        cases.append((f"{target / 1e3:g} KB article text", document))
+    line_size = 1_000_000 if quick else 10_000_000
+    cases.append((f"{line_size / 1e6:g} MB single line", ("word " * (line_size // 5))))
+    repeats = 100_000 if quick else 1_000_000
+    cases.append((f"one line x {repeats:,}", "A short repeated line of text\n" * repeats))
+    print("\n| document | MB | seconds | seconds per MB |")
+    print("|---|---|---|---|")
+    per_mb = []
+    for name, document in cases:
+        megabytes = len(document.encode("utf-8")) / 1e6
+        seconds = best_of(1 if megabytes > 1 else 3, lambda d=document: cleaner.clean(d))
+        per_mb.append(seconds / megabytes)
+        print(f"| {name} | {megabytes:.3f} | {seconds:.3f} | {seconds / megabytes:.3f} |")
+    print(f"\nmax/min seconds per MB: {max(per_mb) / min(per_mb):.2f}")
+
+
+if __name__ == "__main__":
+    main()
