@@ -29,7 +29,9 @@ DEVSET = ROOT.parent / "shared" / "devset"
 
 
 def source_texts() -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures").glob("*/input.txt"))]
+    from cleaner.decode import decode
+
+    texts = [decode(p.read_bytes()).text for p in sorted((ROOT / "fixtures").glob("*/input.txt"))]
     for variant in ("recall", "readability"):
         folder = DEVSET / "textmode" / variant
         if folder.is_dir():
