@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..textshape import ends_sentence, is_list_item, word_count
+from ..textshape import collapsed_longer_than, ends_sentence, is_list_item, word_count
 
 if TYPE_CHECKING:
     from ..match import MatchState
@@ -71,7 +71,8 @@ def menu_row(state: MatchState, rule: Rule) -> None:
         "max_item_words", 3))
     for index in state.alive():
         text = state.text(index).strip()
-        if len(text) > 200 or not any(mark in text for mark in _MARKS):
+        if (len(text) > 200 and collapsed_longer_than(text, 200)) \
+                or not any(mark in text for mark in _MARKS):
             continue
         if is_list_item(text) or text.startswith("|"):
             continue  # "| a | b |" is a table row, kept with its table
