@@ -22,7 +22,10 @@ class Options:
       rule runs (phrases are exact-line matches, so that is safe).
     - ``url``: where the document came from; rules that name domains run only
       for documents from one of them.
-    - ``pattern_timeout``: seconds one rule pattern may spend on one line.
+    - ``pattern_timeout``: seconds one rule pattern may spend on one line
+      (default 1: the regex timeout is wall-clock time, so a short one could
+      fire on a busy machine and make output depend on load; a pattern that
+      times out three times is not run on the rest of the document).
     - ``input_format``: ``"auto"`` (sniff: HTML pages, gzip, else text),
       ``"text"`` or ``"html"``.
     - ``timeout``: seconds one document may take (None: no limit), plus
@@ -41,11 +44,11 @@ class Options:
     fold_quotes: bool = False
     language: str | None = None
     url: str | None = None
-    pattern_timeout: float = 0.1
+    pattern_timeout: float = 1.0
     on_pattern_timeout: str = "skip"
     input_format: str = "auto"
     timeout: float | None = 5.0
-    timeout_per_mb: float = 1.0
+    timeout_per_mb: float = 2.0
     max_bytes: int | None = None
 
     def __post_init__(self) -> None:

@@ -62,8 +62,8 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
                        help="fold curly quotes to ASCII")
     group.add_argument("--language", help="ISO 639-1 code of the documents")
     group.add_argument("--url", help="where the documents came from (scopes domain rules)")
-    group.add_argument("--pattern-timeout", type=float, default=0.1, metavar="SECONDS",
-                       help="time limit for one rule pattern on one line (default 0.1)")
+    group.add_argument("--pattern-timeout", type=float, default=1.0, metavar="SECONDS",
+                       help="time limit for one rule pattern on one line (default 1)")
     group.add_argument("--on-pattern-timeout", choices=("skip", "fail"), default="skip",
                        help="skip the line for that rule (default) or fail the document")
     group.add_argument("--from", dest="input_format", default="auto",
@@ -72,8 +72,8 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
                             ".jsonl …), else by content (default)")
     group.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
                        help="time limit per document (default 5; 0: none) ...")
-    group.add_argument("--timeout-per-mb", type=float, default=1.0, metavar="SECONDS",
-                       help="... plus this much per megabyte of input (default 1)")
+    group.add_argument("--timeout-per-mb", type=float, default=2.0, metavar="SECONDS",
+                       help="... plus this much per megabyte of input (default 2)")
     group.add_argument("--max-bytes", type=int, default=None, metavar="N",
                        help="report documents larger than N bytes (after gzip "
                             "decompression) instead of cleaning them")
