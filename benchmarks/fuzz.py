@@ -13,7 +13,7 @@ input that cleaning
 - gives output of the promised shape (NFC, no ``\\r``, no trailing spaces, no
   control or zero-width characters, one final newline or nothing),
 - explains every removal (replaying the decisions rebuilds the output),
-- is idempotent with title lifting off.
+- is idempotent with title lifting off (as text).
 
 A failing input is written to ``--crashes`` (default ``fuzz-crashes/``) and
 the run exits 1. ``tests/test_fuzz.py`` runs a short, seeded session in CI.
@@ -134,14 +134,21 @@ def check(data: bytes) -> None:
     does not hold for ``data``."""
     from cleaner import Cleaner
     from cleaner.act import act
+    from cleaner.errors import InputError
     from cleaner.normalize import normalize
     from cleaner.render import render_text
 
     global _CLEANERS
     if _CLEANERS is None:
-        _CLEANERS = (Cleaner(), Cleaner(lift_title=False))
+        _CLEANERS = (Cleaner(timeout=None), Cleaner(lift_title=False, timeout=None))
     default, no_title = _CLEANERS
-    traced = default.trace(data)
+    try:
+        traced = default.trace(data)
+    except InputError as exc:
+        # gzip-framed input is unwrapped; a broken stream is a clear error
+        if data.startswith(b"\x1f\x8b") and "gzip" in str(exc):
+            return
+        raise
     result, text = traced.result, traced.result.text
     assert unicodedata.is_normalized("NFC", text), "output not NFC"
     assert "\r" not in text, "\\r in output"
@@ -156,8 +163,10 @@ def check(data: bytes) -> None:
     assert len(numbers) == len(set(numbers)), "a line decided twice"
     replayed = render_text(normalize(act(traced.lines, result.decisions).kept))
     assert replayed == text, "replaying the decisions does not rebuild the output"
-    once = no_title.clean(data).text
-    assert no_title.clean(once).text == once, "not idempotent (lift_title=False)"
+    # idempotence is a promise about text: the second pass reads text
+    once = no_title.clean(data, input_format="text").text
+    assert no_title.clean(once, input_format="text").text == once, \
+        "not idempotent (lift_title=False)"
 
 
 _CLEANERS = None

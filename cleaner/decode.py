@@ -42,13 +42,18 @@ def decode(data: bytes | str, declared: str | None = None) -> Decoded:
             return Decoded(data[len(bom):].decode(name, errors="replace"), name, "bom")
     # BOM-less UTF-16 is looked for first: UTF-16 of ASCII text (a NUL in
     # every other byte) is also valid UTF-8, which would keep the NULs.
+    # Under 16 bytes the NUL pattern is too thin to overrule valid UTF-8
+    # ('0\x00\x80' is UTF-8 text, and read as UTF-16 a CJK character: found
+    # by the encoding-invariance property, deep profile).
     utf16 = _guess_utf16(data) if b"\x00" in data[:4096] else None
-    if utf16:
+    if utf16 and len(data) >= MIN_UTF16_GUESS_BYTES:
         return Decoded(data.decode(utf16, errors="replace"), utf16, "utf-16-guess")
     try:
         return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
     except UnicodeDecodeError:
         pass
+    if utf16:
+        return Decoded(data.decode(utf16, errors="replace"), utf16, "utf-16-guess")
     if declared:
         try:
             return Decoded(data.decode(declared), codecs.lookup(declared).name, "declared")
@@ -65,6 +70,10 @@ def decode(data: bytes | str, declared: str | None = None) -> Decoded:
 
 #: Below this many bytes, charset detection is not attempted.
 SHORT_SAMPLE = 64
+
+
+#: The shortest input whose NUL pattern may overrule valid UTF-8.
+MIN_UTF16_GUESS_BYTES = 16
 
 
 def _guess_utf16(data: bytes) -> str | None:

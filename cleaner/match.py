@@ -226,6 +226,9 @@ class Candidates:
         # no regional rule, without asking each one.
         self._head = max((self.patterns[n].rule.within or 0 for n in self._regional
                           if self.patterns[n].rule.region == "head"), default=0)
+        #: the widest tail window of any rule (phrase or pattern)
+        self.tail_reach = max((r.within or 0 for r in ruleset.rules
+                               if r.enabled and r.region == "tail"), default=0)
         self._tail = max((self.patterns[n].rule.within or 0 for n in self._regional
                           if self.patterns[n].rule.region == "tail"), default=0)
         index_of = ruleset.phrase_index
@@ -386,6 +389,8 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
             before += 1
     after = 0
     for n in range(last, -1, -1):
+        if after >= candidates.tail_reach:
+            break  # only tail rules can decide in this walk, and none reaches further
         if alive[n] not in state.decided and not _decide_line(
                 state, candidates, alive, n, before=n, after=after):
             after += 1

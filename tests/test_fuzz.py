@@ -42,7 +42,7 @@ def test_fuzz_check_catches_a_broken_invariant(monkeypatch):
 
             return replace(traced, result=replace(traced.result, text=traced.result.text + " "))
 
-    monkeypatch.setattr(fuzz, "_CLEANERS", (Broken(), Cleaner(lift_title=False)))
+    monkeypatch.setattr(fuzz, "_CLEANERS", (Broken(), Cleaner(lift_title=False, timeout=None)))
     try:
         fuzz.check(b"Title\n\nSome prose here that ends like a sentence does.\n")
     except AssertionError:

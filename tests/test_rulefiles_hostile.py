@@ -152,7 +152,7 @@ def test_runaway_pattern_is_stopped_and_skipped(evil_dir):
     cleaner = Cleaner([evil_dir], pattern_timeout=0.05)
     result = cleaner.clean(_evil_document())
     assert result.text == f"{EVIL_LINE}\n\n{PROSE}\n\n{EVIL_LINE}\n"
-    # the repeated line is searched once (memoized), so it times out once
+    # the repeated line is searched once (memoized by text), so it times out once
     assert len(result.warnings) == 1
     assert "rule EVL001" in result.warnings[0] and "timed out on line 2" in result.warnings[0]
 
