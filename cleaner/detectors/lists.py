@@ -61,27 +61,50 @@ _MARKS = "|·›•»/"
 _SEPARATORS_RE = regex.compile(r"\s+[|·›•»/]\s+|\s*[|·›•»]\s*")
 
 
+def _items(text: str) -> list[str]:
+    return [i.strip() for i in _SEPARATORS_RE.split(text) if i.strip()]
+
+
+def _is_table_row_beside(state: MatchState, index: int | None, count: int) -> bool:
+    """True when line ``index`` splits into ``count`` items, one with a digit:
+    a data row, so the line beside it is its table's header row."""
+    if index is None:
+        return False
+    text = state.text(index).strip()
+    if collapsed_longer_than(text, 200) or not any(mark in text for mark in _MARKS):
+        return False
+    items = _items(text)
+    return len(items) == count and any(any(c.isdigit() for c in i) for i in items)
+
+
 def menu_row(state: MatchState, rule: Rule) -> None:
     """A line of ``min_items`` or more short items joined by separators
     (| · › • » /): a menu or a breadcrumb. Items must be words (at most
     ``max_item_words`` each, mostly without digits), so a table row of
-    figures is never taken."""
+    figures is never taken, nor a header row beside a data row of as many
+    items (losing a table header is worse than keeping a menu)."""
     params = rule.param_map
     min_items, max_item_words = int(params.get("min_items", 3)), int(params.get(
         "max_item_words", 3))
-    for index in state.alive():
+    alive = state.alive()
+    for pos, index in enumerate(alive):
         text = state.text(index).strip()
         if (len(text) > 200 and collapsed_longer_than(text, 200)) \
                 or not any(mark in text for mark in _MARKS):
             continue
         if is_list_item(text) or text.startswith("|"):
             continue  # "| a | b |" is a table row, kept with its table
-        items = [i.strip() for i in _SEPARATORS_RE.split(text) if i.strip()]
+        items = _items(text)
         if len(items) < min_items or len(items) == 1:
             continue
         if any(word_count(i) > max_item_words for i in items):
             continue
         with_digits = sum(any(c.isdigit() for c in i) for i in items)
         if with_digits * 2 > len(items):
+            continue
+        before = alive[pos - 1] if pos > 0 else None
+        after = alive[pos + 1] if pos + 1 < len(alive) else None
+        if _is_table_row_beside(state, before, len(items)) \
+                or _is_table_row_beside(state, after, len(items)):
             continue
         state.decide(index, rule)
