@@ -30,13 +30,35 @@ def to_iso_date(text: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> str | None:
-    parsed = _parse_dateutil(text) or _parse_dateparser(text)
+    parsed = _parse_dateutil(text)
+    if parsed is not None and _UNREAD_WORD_RE.search(text) and _unread_word(text):
+        # dateutil skipped a word it does not know, often a month name in
+        # another language ("4 juin 2024" read as April 4): ask dateparser first.
+        parsed = _parse_dateparser(text) or parsed
+    elif parsed is None:
+        parsed = _parse_dateparser(text)
     if parsed is None:
         return None
     latest = dt.date.today().replace(year=dt.date.today().year + 1)
     if not _EARLIEST <= parsed <= latest:
         return None
     return parsed.isoformat()
+
+
+_UNREAD_WORD_RE = regex.compile(r"\p{L}{3,}")
+
+
+def _unread_word(text: str) -> bool:
+    """Whether dateutil skips a word of three or more letters in ``text``."""
+    from dateutil import parser
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _, skipped = parser.parse(text, default=_DEFAULT, fuzzy_with_tokens=True)
+    except (ValueError, OverflowError, TypeError):
+        return False
+    return any(_UNREAD_WORD_RE.search(s) for s in skipped)
 
 
 def _parse_dateutil(text: str) -> dt.date | None:

@@ -472,7 +472,13 @@ def _expand_header(state: MatchState, rule: Rule, alive: list[int], start: int,
     if first in state.expanded_blocks:
         return
     state.expanded_blocks.add(first)
+    anchor = alive[start]
     for index in range(first, last + 1):
+        if index > anchor and state.prose(index):
+            # A header is above the article: past the first prose line after
+            # the anchor the block is body, and its short lines are subheadings
+            # (one block when the input has no blank lines at all).
+            break
         if index in state.decided or candidates.has_own(index):
             continue
         after = _next_content(state, index, candidates)
