@@ -48,8 +48,9 @@ _REMOVED = (
     "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
     "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
 )
-# Spaces that become U+0020.
-_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# Spaces that become U+0020 (the tab too: it would become one in normalize
+# anyway, and ftfy must see the line as it will stay).
+_SPACES = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 # Line breaks that str.splitlines honours; they must survive repair.
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
