@@ -72,7 +72,10 @@ def byline_block(state: MatchState, rule: Rule) -> None:
         items = [item for index in run for item in _items(state.text(index), marks)]
         if not items or any(word_count(item) > max_item_words for item in items):
             continue
-        dates = [to_iso_date(item) for item in items]
+        # A bare number ("2024") is a table cell or a count, not a date: a
+        # byline's date names a day or a month too.
+        dates = [None if item.replace(" ", "").isdigit() else to_iso_date(item)
+                 for item in items]
         if not any(dates):
             continue
         if len(run) == 1 and len(items) < 2:
