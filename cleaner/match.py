@@ -19,21 +19,17 @@ document of more than about 250,000 lines can reach.)
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from urllib.parse import urlsplit
 
 from .errors import PatternTimeout
 from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
 from .options import Options
+from .prefilter import PREFIX_CHARS, literal_automaton
 from .ruleset import Rule, RuleSet
-from .textshape import (
-    MAX_KEY_CHARS,
-    collapse_spaces,
-    collapsed_longer_than,
-    is_prose,
-    line_key,
-    word_count,
-)
+from .textshape import MAX_KEY_CHARS, is_prose_shape, line_key, line_shapes
 
 #: Passes always allowed; more are allowed while the document is small
 #: enough that passes x lines stays within PASS_BUDGET_LINES (each pass is
@@ -67,23 +63,38 @@ class MatchState:
     warnings: list[str] = field(default_factory=list)
     #: first line of each block ``_expand_header`` took, this pass
     expanded_blocks: set[int] = field(default_factory=set)
+    #: each line whitespace-collapsed (the form it has in the output), and
+    #: its word count: computed for the whole document at once
+    collapsed: list[str] = field(default_factory=list)
+    word_counts: list[int] = field(default_factory=list)
     _keys: dict[int, str] = field(default_factory=dict)
     _prose: dict[int, bool] = field(default_factory=dict)
-    _words: dict[int, int] = field(default_factory=dict)
     _blocks: list[tuple[int, int]] | None = None
+    _alive: list[int] | None = None
+    _alive_at: int = -1
+
+    def __post_init__(self) -> None:
+        self.collapsed, self.word_counts = line_shapes([line.text for line in self.lines])
 
     def alive(self) -> list[int]:
-        """Indexes of non-blank lines no rule has decided on, in order."""
-        return [i for i, line in enumerate(self.lines)
-                if i not in self.decided and line.text.strip()]
+        """Indexes of non-blank lines no rule has decided on, in order (a
+        list shared until the next decision: callers must not change it)."""
+        if self._alive_at != len(self.decided):
+            if self._alive is None:
+                self._alive = [i for i, text in enumerate(self.collapsed) if text]
+            decided = self.decided
+            self._alive = [i for i in self._alive if i not in decided]
+            self._alive_at = len(decided)
+        return self._alive
 
     def text(self, index: int) -> str:
         return self.lines[index].text
 
     def key(self, index: int) -> str:
-        if index not in self._keys:
-            self._keys[index] = line_key(self.lines[index].text)
-        return self._keys[index]
+        key = self._keys.get(index)
+        if key is None:
+            key = self._keys[index] = line_key(self.collapsed[index])
+        return key
 
     def block(self, index: int) -> tuple[int, int]:
         """First and last index of the run of non-blank lines holding line
@@ -91,29 +102,29 @@ class MatchState:
         if self._blocks is None:
             self._blocks = []
             first = 0
-            for i, line in enumerate(self.lines):
-                if not line.text.strip():
+            for i, text in enumerate(self.collapsed):
+                if not text:
                     first = i + 1
                 self._blocks.append((first, i))
             last = len(self.lines) - 1
             for i in range(len(self.lines) - 1, -1, -1):
                 start = self._blocks[i][0]
-                if not self.lines[i].text.strip():
+                if not self.collapsed[i]:
                     last = i - 1
                 self._blocks[i] = (start, last)
         return self._blocks[index]
 
     def words(self, index: int) -> int:
-        """The line's word count (cached: detectors ask often)."""
-        count = self._words.get(index)
-        if count is None:
-            count = self._words[index] = word_count(self.lines[index].text)
-        return count
+        """The line's word count (:func:`~cleaner.textshape.word_count`)."""
+        return self.word_counts[index]
 
     def prose(self, index: int) -> bool:
-        if index not in self._prose:
-            self._prose[index] = is_prose(self.lines[index].text)
-        return self._prose[index]
+        """:func:`~cleaner.textshape.is_prose` of the line (cached)."""
+        prose = self._prose.get(index)
+        if prose is None:
+            prose = self._prose[index] = is_prose_shape(self.collapsed[index],
+                                                        self.word_counts[index])
+        return prose
 
     def decide(self, index: int, rule: Rule, action: str | None = None,
                lifted: dict[str, str] | None = None) -> bool:
@@ -145,17 +156,17 @@ def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
     """Decide which lines go. ``title_hint`` is a title known from elsewhere
     (the page's metadata). Returns the decisions in line order, the title (if
     a rule lifted one) and warnings (pattern time-outs)."""
-    from .detectors import run_detector  # late: detectors import MatchState
+    from .detectors import KINDS  # late: detectors import MatchState
 
     domain = domain or document_domain(options.url)
     state = MatchState(lines, options, domain, title_hint=title_hint)
-    candidates = Candidates(state, ruleset)
-    kind_rules = [r for r in ruleset.kind_rules if r.applies_to(options.language, domain)]
+    plan = match_plan(ruleset, options.language, domain)
+    candidates = Candidates(state, plan)
     for _ in range(pass_limit(len(lines))):
         before = len(state.decided), state.title
         _decide_candidates(state, candidates)
-        for rule in _ordered_kinds(kind_rules):
-            run_detector(state, rule)
+        for rule in plan.kind_rules:
+            KINDS[rule.kind](state, rule)
         if (len(state.decided), state.title) == before:
             break
     decisions = tuple(state.decided[i] for i in sorted(state.decided))
@@ -165,13 +176,6 @@ def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
 def pass_limit(line_count: int) -> int:
     """How many passes a document of ``line_count`` lines may take."""
     return max(MAX_PASSES, PASS_BUDGET_LINES // max(1, line_count))
-
-
-def _ordered_kinds(rules: list[Rule]) -> list[Rule]:
-    from .detectors import KINDS
-
-    order = {name: position for position, name in enumerate(KINDS)}
-    return sorted(rules, key=lambda r: order[r.kind])
 
 
 def document_domain(url: str | None) -> str | None:
@@ -188,18 +192,119 @@ class Candidate:
     lifted: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class MatchPlan:
+    """What a rule set means for documents of one language and domain:
+    the rules that apply, in the order they are tried, and the region
+    bounds derived from them. Built once per (language, domain) and kept
+    on the rule set, so a document pays nothing for it."""
+
+    language: str | None
+    domain: str | None
+    patterns: tuple  # CompiledRule, rule set order
+    #: the structural rules, in detector registry order
+    kind_rules: tuple[Rule, ...]
+    #: first character (case-folded) -> the rules with a prefix gate that
+    #: starts with it, and their prefixes beginning with that character
+    by_first: dict[str, tuple[tuple[int, tuple[str, ...]], ...]]
+    #: ``anywhere`` rules gated by literals only, and one Aho-Corasick
+    #: automaton finding all their literals in one pass (a line it finds
+    #: nothing in is given to none of them)
+    by_literal: tuple[int, ...]
+    literals: object
+    #: rules no document-wide gate covers: open gates, regional literal gates
+    ungated: tuple[int, ...]
+    anywhere: tuple[int, ...]
+    anywhere_set: frozenset[int]
+    regional: tuple[int, ...]
+    max_words: int
+    head: int
+    tail: int
+    #: the widest tail window of any rule (phrase or pattern)
+    tail_reach: int
+    phrase_index: dict
+
+    def phrase_rules(self, key: str) -> list[Rule]:
+        """The applicable phrase rules of a line key, in rule set order."""
+        rules = self.phrase_index.get(key)
+        if not rules:
+            return []
+        return [r for r in rules if r.applies_to(self.language, self.domain)]
+
+
+#: Plans kept per rule set (one per language and domain seen); beyond this
+#: the cache starts again, so a corpus of a million domains stays bounded.
+MAX_PLANS = 4096
+
+
+def match_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> MatchPlan:
+    """The (cached) plan of ``ruleset`` for a language and domain."""
+    key = (language, domain)
+    plan = ruleset._plans.get(key)
+    if plan is None:
+        if len(ruleset._plans) >= MAX_PLANS:
+            ruleset._plans.clear()
+        plan = ruleset._plans[key] = _build_plan(ruleset, language, domain)
+    return plan
+
+
+def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> MatchPlan:
+    from .detectors import KINDS
+
+    patterns = tuple(c for c in ruleset.pattern_rules if c.rule.applies_to(language, domain))
+    regional = tuple(n for n, c in enumerate(patterns) if c.rule.region != "anywhere")
+    order = {name: position for position, name in enumerate(KINDS)}
+    kinds = sorted((r for r in ruleset.kind_rules if r.applies_to(language, domain)),
+                   key=lambda r: order[r.kind])
+    by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    by_literal, literals, ungated = [], set(), []
+    for number, compiled in enumerate(patterns):
+        gate = compiled.gate
+        if gate.prefixes is not None:
+            for char in {prefix[0] for prefix in gate.prefixes}:
+                by_first.setdefault(char, []).append(
+                    (number, tuple(p for p in gate.prefixes if p[0] == char)))
+        elif gate.must is not None and compiled.rule.region == "anywhere":
+            by_literal.append(number)
+            literals.update(gate.must)
+        else:
+            ungated.append(number)
+    return MatchPlan(
+        language=language,
+        domain=domain,
+        patterns=patterns,
+        kind_rules=tuple(kinds),
+        by_first={char: tuple(numbers) for char, numbers in by_first.items()},
+        by_literal=tuple(by_literal),
+        literals=literal_automaton(literals) if literals else None,
+        ungated=tuple(ungated),
+        anywhere=tuple(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
+        anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
+        regional=regional,
+        max_words=max((c.rule.max_words or 0 for c in patterns), default=0),
+        head=max((patterns[n].rule.within or 0 for n in regional
+                  if patterns[n].rule.region == "head"), default=0),
+        tail=max((patterns[n].rule.within or 0 for n in regional
+                  if patterns[n].rule.region == "tail"), default=0),
+        tail_reach=max((r.within or 0 for r in ruleset.rules
+                        if r.enabled and r.region == "tail"), default=0),
+        phrase_index=ruleset.phrase_index,
+    )
+
+
 class Candidates:
     """Which rules match which lines.
 
     Phrase hits are found for every short line up front (one dict look-up
-    each). Pattern rules run lazily: only on a line that lies in the rule's
-    region when a pass looks at it, and never on a line longer than the
-    rule's ``max_words`` (so long prose lines cost one word count). Results
-    are memoized per normalized line text, so repeated lines (a million
-    copies of one row, a menu repeated down the page) cost one search per
-    rule, and an adversarial line that times out costs one time-out however
-    often it repeats. The order of a line's candidates is the rule set's
-    order, phrases first.
+    each). Pattern rules never see most lines: each has a gate (see
+    :mod:`cleaner.prefilter`) checked document-wide first, and only the
+    lines some gate admits are given to the patterns, lazily: only when the
+    line lies in a rule's region when a pass looks at it, and never when the
+    line is longer than the rule's ``max_words``. Results are memoized per normalized line text, so
+    repeated lines (a million copies of one row, a menu repeated down the
+    page) cost one search per rule, and an adversarial line that times out
+    costs one time-out however often it repeats. The order of a line's
+    candidates is the rule set's order, phrases first.
 
     Lengths are those of the whitespace-collapsed line, the form the line has
     in the output: measuring the raw line let a short chrome line padded with
@@ -207,121 +312,154 @@ class Candidates:
     fuzzer, breaking idempotence).
     """
 
-    def __init__(self, state: MatchState, ruleset: RuleSet) -> None:
-        language, domain = state.options.language, state.domain
+    def __init__(self, state: MatchState, plan: MatchPlan) -> None:
         self.state = state
-        self.patterns = [c for c in ruleset.pattern_rules if c.rule.applies_to(language, domain)]
-        self.max_words = max((c.rule.max_words or 0 for c in self.patterns), default=0)
-        self.union = ruleset.pattern_union
+        self.plan = plan
+        self.patterns = plan.patterns
+        self.tail_reach = plan.tail_reach
         self.phrases: dict[int, list[Candidate]] = {}
         self._hits: dict[tuple[str, int], Candidate | None] = {}
-        self._shape: dict[int, tuple[str, int]] = {}
-        self._union: dict[str, bool] = {}
         self._anywhere: dict[int, list[tuple[int, Candidate]]] = {}
         self._timeouts: dict[str, int] = {}
-        self._anywhere_numbers = [n for n, c in enumerate(self.patterns)
-                                  if c.rule.region == "anywhere"]
-        self._regional = [n for n, c in enumerate(self.patterns) if c.rule.region != "anywhere"]
-        # The widest head and tail windows: a line outside both is given to
-        # no regional rule, without asking each one.
-        self._head = max((self.patterns[n].rule.within or 0 for n in self._regional
-                          if self.patterns[n].rule.region == "head"), default=0)
-        #: the widest tail window of any rule (phrase or pattern)
-        self.tail_reach = max((r.within or 0 for r in ruleset.rules
-                               if r.enabled and r.region == "tail"), default=0)
-        self._tail = max((self.patterns[n].rule.within or 0 for n in self._regional
-                          if self.patterns[n].rule.region == "tail"), default=0)
-        index_of = ruleset.phrase_index
-        for index, line in enumerate(state.lines):
-            text = line.text
-            if len(text) > MAX_KEY_CHARS and collapsed_longer_than(text, MAX_KEY_CHARS):
-                continue
-            if not text.strip():
-                continue
-            rules = index_of.get(state.key(index))
-            if rules:
-                hits = [Candidate(r) for r in rules if r.applies_to(language, domain)]
-                if hits:
-                    self.phrases[index] = hits
+        for index, text in enumerate(state.collapsed):
+            if text and len(text) <= MAX_KEY_CHARS:
+                rules = plan.phrase_rules(state.key(index))
+                if rules:
+                    self.phrases[index] = [Candidate(r) for r in rules]
+        self._folded: dict[int, str] = {}
+        self._regional_gated: dict[int, tuple[int, ...]] = {}
+        #: line -> numbers of the patterns whose document-wide gates admit it
+        #: (unordered; the ungated patterns are not listed)
+        self.admitted: dict[int, tuple[int, ...]] = {}
+        #: lines some pattern's gate admits (any region), and those an
+        #: ``anywhere`` pattern's gate admits
+        self.maybe, self.anywhere_maybe = self._gated() if self.patterns else (set(), set())
+        #: lines a rule may match wherever they stand: the walks call
+        #: nothing for a line outside this set and the head/tail windows
+        self.touched = self.anywhere_maybe | self.phrases.keys()
+
+    def _eligible(self) -> list[int]:
+        """Lines short enough for some pattern rule."""
+        collapsed, counts, limit = self.state.collapsed, self.state.word_counts, \
+            self.plan.max_words
+        return [i for i, text in enumerate(collapsed)
+                if text and counts[i] <= limit and len(text) <= MAX_LINE_CHARS]
+
+    def _gated(self) -> tuple[set[int], set[int]]:
+        """The eligible lines some gate admits, found document-wide: a
+        dictionary look-up of each line's first character, and one scan of
+        the case-folded document for the literal-gated rules' literals.
+        (A literal never holds a line break, so a hit's end lies in the
+        line that holds it.)"""
+        plan, collapsed = self.plan, self.state.collapsed
+        eligible = self._eligible()
+        with_literal: set[int] = set()
+        if plan.literals is not None and eligible:
+            folded = "\n".join(collapsed[i] for i in eligible).casefold()
+            ends = [end for end, _ in plan.literals.iter(folded)]
+            if ends:
+                starts = list(accumulate((len(line) + 1 for line in folded.split("\n")),
+                                         initial=0))
+                with_literal = {eligible[bisect_right(starts, end) - 1] for end in ends}
+        anywhere, admitted = plan.anywhere_set, self.admitted
+        by_first, by_literal = plan.by_first, plan.by_literal
+        for i in eligible:
+            text = collapsed[i]
+            entries = by_first.get(text[:1].casefold()[:1])
+            numbers: tuple[int, ...] = ()
+            if entries:
+                head = text[:PREFIX_CHARS].casefold()
+                numbers = tuple(n for n, prefixes in entries if head.startswith(prefixes))
+            if i in with_literal:
+                numbers += by_literal
+            if numbers:
+                admitted[i] = numbers
+        anywhere_maybe = {i for i, numbers in admitted.items()
+                          if not anywhere.isdisjoint(numbers)}
+        if plan.ungated:  # they may match any eligible line
+            if not anywhere.isdisjoint(plan.ungated):
+                anywhere_maybe.update(eligible)
+            return set(eligible), anywhere_maybe
+        return set(admitted), anywhere_maybe
+
+    def folded(self, index: int) -> str:
+        """The line, collapsed and case-folded (what gates read)."""
+        folded = self._folded.get(index)
+        if folded is None:
+            folded = self._folded[index] = self.state.collapsed[index].casefold()
+        return folded
 
     def in_region(self, index: int, before: int, after: int) -> list[Candidate]:
         """The candidates of a line with ``before``/``after`` alive lines
         around it whose rules' regions admit it, in rule set order."""
-        found = [c for c in self.phrases.get(index, ()) if in_region(c.rule, before, after)]
-        if not self.patterns or self._words(index) > self.max_words:
+        phrases = self.phrases.get(index)
+        found = [c for c in phrases if in_region(c.rule, before, after)] if phrases else []
+        if index not in self.maybe:
             return found
-        hits = []
-        regional = self._regional if before < self._head or after < self._tail else ()
+        plan = self.plan
+        regional = self._regional(index) if before < plan.head or after < plan.tail else ()
+        anywhere = self._anywhere_hits(index) if index in self.anywhere_maybe else ()
+        if not regional and not anywhere:
+            return found
+        hits = list(anywhere)
         for number in regional:
             if in_region(self.patterns[number].rule, before, after):
                 hit = self._pattern(index, number)
                 if hit is not None:
                     hits.append((number, hit))
-        hits.extend(self._anywhere_hits(index))
         found.extend(hit for _, hit in sorted(hits, key=lambda pair: pair[0]))
         return found
+
+    def _numbers(self, index: int) -> tuple[int, ...]:
+        """The patterns that may match an eligible line: those whose
+        document-wide gate admitted it, and the ungated ones."""
+        return self.admitted.get(index, ()) + self.plan.ungated
+
+    def _regional(self, index: int) -> tuple[int, ...]:
+        """The head and tail rules whose gates admit the line (cached)."""
+        numbers = self._regional_gated.get(index)
+        if numbers is None:
+            anywhere, words = self.plan.anywhere_set, self.state.word_counts[index]
+            numbers = tuple(n for n in self._numbers(index) if n not in anywhere
+                            and words <= (self.patterns[n].rule.max_words or 0))
+            if numbers:
+                folded = self.folded(index)
+                numbers = tuple(n for n in numbers if self.patterns[n].gate.admits(folded))
+            self._regional_gated[index] = numbers
+        return numbers
 
     def has_own(self, index: int) -> bool:
         """Whether any rule (regions aside) matches the line by content."""
         if index in self.phrases:
             return True
-        if not self.patterns or self._words(index) > self.max_words:
+        if index not in self.maybe:
             return False
-        return any(self._pattern(index, n) is not None for n in range(len(self.patterns)))
+        return any(self._pattern(index, n) is not None for n in self._numbers(index))
 
     def _anywhere_hits(self, index: int) -> list[tuple[int, Candidate]]:
         cached = self._anywhere.get(index)
         if cached is None:
             cached = []
-            if self._anywhere_numbers and self._union_hit(self._line_shape(index)[0]):
-                for number in self._anywhere_numbers:
-                    hit = self._pattern(index, number)
-                    if hit is not None:
-                        cached.append((number, hit))
+            anywhere = self.plan.anywhere_set
+            for number in self._numbers(index):
+                if number not in anywhere:
+                    continue
+                hit = self._pattern(index, number)
+                if hit is not None:
+                    cached.append((number, hit))
             self._anywhere[index] = cached
         return cached
 
-    def _words(self, index: int) -> int:
-        return self._line_shape(index)[1]
-
-    def _line_shape(self, index: int) -> tuple[str, int]:
-        shape = self._shape.get(index)
-        if shape is None:
-            text = self.state.lines[index].text
-            # Too long for any rule: never split (a 50 MB line stays unread).
-            if len(text) > MAX_LINE_CHARS and collapsed_longer_than(text, MAX_LINE_CHARS):
-                shape = ("", self.max_words + 1)
-            else:
-                normalized = collapse_spaces(text)
-                shape = (normalized, word_count(normalized) if normalized else
-                         self.max_words + 1)
-            self._shape[index] = shape
-        return shape
-
-    def _union_hit(self, normalized: str) -> bool:
-        """The union prefilter for ``anywhere`` rules: one regex call per
-        distinct line instead of one per rule."""
-        if self.union is None:
-            return True
-        cached = self._union.get(normalized)
-        if cached is None:
-            try:
-                cached = self.union.search(
-                    normalized, timeout=self.state.options.pattern_timeout) is not None
-            except TimeoutError:  # let the rules run one by one and name the slow one
-                cached = True
-            self._union[normalized] = cached
-        return cached
-
     def _pattern(self, index: int, number: int) -> Candidate | None:
-        normalized, words = self._line_shape(index)
+        normalized = self.state.collapsed[index]
         key = (normalized, number)
         if key in self._hits:
             return self._hits[key]
         compiled = self.patterns[number]
         hit = None
-        if words <= (compiled.rule.max_words or 0) and (
-                compiled.rule.region != "anywhere" or self._union_hit(normalized)):
+        if self.state.word_counts[index] <= (compiled.rule.max_words or 0) \
+                and len(normalized) <= MAX_LINE_CHARS \
+                and compiled.gate.admits(self.folded(index)):
             hit = self._search(compiled, normalized, self.state.lines[index].number)
         self._hits[key] = hit
         return hit
@@ -381,18 +519,29 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
     is never overstated; the next pass catches up."""
     alive = state.alive()
     state.expanded_blocks.clear()
+    decided, touched, maybe = state.decided, candidates.touched, candidates.maybe
+    head, tail = candidates.plan.head, candidates.plan.tail
     last = len(alive) - 1
     before = 0
     for n, index in enumerate(alive):
-        if index not in state.decided and not _decide_line(
-                state, candidates, alive, n, before=before, after=last - n):
+        if index in decided:
+            continue
+        # A line no rule can match where it stands stays (and counts),
+        # without a call: most lines, in most documents.
+        quiet = index not in touched and not (
+            index in maybe and (before < head or last - n < tail))
+        if quiet or not _decide_line(state, candidates, alive, n, before=before,
+                                     after=last - n):
             before += 1
     after = 0
     for n in range(last, -1, -1):
         if after >= candidates.tail_reach:
             break  # only tail rules can decide in this walk, and none reaches further
-        if alive[n] not in state.decided and not _decide_line(
-                state, candidates, alive, n, before=n, after=after):
+        index = alive[n]
+        if index in decided:
+            continue
+        quiet = index not in touched and not (index in maybe and (n < head or after < tail))
+        if quiet or not _decide_line(state, candidates, alive, n, before=n, after=after):
             after += 1
 
 
@@ -484,8 +633,8 @@ def _expand_header(state: MatchState, rule: Rule, alive: list[int], start: int,
         after = _next_content(state, index, candidates)
         if after is not None and state.prose(after):
             continue
-        text = collapse_spaces(state.text(index))
-        if word_count(text) <= HEADER_EXTRA_MAX_WORDS and len(text) <= HEADER_EXTRA_MAX_CHARS \
+        text = state.collapsed[index]
+        if state.words(index) <= HEADER_EXTRA_MAX_WORDS and len(text) <= HEADER_EXTRA_MAX_CHARS \
                 and not state.prose(index) and not text.endswith("."):
             state.decide(index, rule)
 

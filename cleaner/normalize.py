@@ -12,12 +12,17 @@ import re
 import unicodedata
 
 from .model import Line
+from .textshape import collapse_lines
 
 
 def normalize(lines: tuple[Line, ...]) -> tuple[str, ...]:
-    """One paragraph per non-blank kept line, in order."""
-    paragraphs = (normalize_line(line.text) for line in lines)
-    return tuple(p for p in paragraphs if p)
+    """One paragraph per non-blank kept line, in order (each what
+    :func:`normalize_line` makes of it, computed for all lines at once)."""
+    collapsed = collapse_lines([line.text for line in lines])
+    joined = "\n".join(collapsed)
+    if not joined.isascii() and not unicodedata.is_normalized("NFC", joined):
+        collapsed = [normalize_line(text) for text in collapsed]
+    return tuple(p for p in collapsed if p)
 
 
 # Whitespace other than single spaces between words: only then is the line

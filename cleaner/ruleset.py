@@ -26,6 +26,7 @@ import regex
 
 from .errors import RuleSetError
 from .model import ACTIONS, DROP_ELEMENT, DROP_SECTION, LIFT_METADATA, STRIP_HEADER
+from .prefilter import OPEN, Gate, gate_for
 from .textshape import line_key
 
 REGIONS = ("head", "tail", "anywhere")
@@ -111,6 +112,8 @@ class Rule:
 class CompiledRule:
     rule: Rule
     regex: Any = None  # regex.Pattern for pattern rules
+    #: what a line needs for the pattern to match it (see cleaner.prefilter)
+    gate: Gate = OPEN
 
 
 @dataclass
@@ -123,16 +126,11 @@ class RuleSet:
     pattern_rules: list[CompiledRule] = field(default_factory=list, repr=False)
     kind_rules: list[Rule] = field(default_factory=list, repr=False)
     dom_rules: list[CompiledRule] = field(default_factory=list, repr=False)
-    #: One regex matching wherever a pattern rule of the ``anywhere`` region
-    #: could: a line it does not match is given to none of them (None when
-    #: the union cannot be built). Head and tail rules see few lines and run
-    #: one by one.
-    pattern_union: Any = field(default=None, repr=False)
+    #: match plans per (language, domain), built by cleaner.match
+    _plans: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._compile()
-        self.pattern_union = _union([c.rule for c in self.pattern_rules
-                                     if c.rule.region == "anywhere"])
 
     def _compile(self) -> None:
         self.phrase_index, self.pattern_rules, self.kind_rules = {}, [], []
@@ -144,7 +142,8 @@ class RuleSet:
                 for phrase in rule.phrases:
                     self.phrase_index.setdefault(line_key(phrase), []).append(rule)
             elif rule.pattern is not None:
-                self.pattern_rules.append(CompiledRule(rule, compile_pattern(rule)))
+                self.pattern_rules.append(
+                    CompiledRule(rule, compile_pattern(rule), gate_for(rule.pattern)))
             elif rule.kind is not None:
                 self.kind_rules.append(rule)
             elif rule.selectors:
@@ -179,33 +178,6 @@ def compile_pattern(rule: Rule) -> Any:
     if not rule.case_sensitive:
         flags |= regex.IGNORECASE | regex.FULLCASE
     return regex.compile(rule.pattern, flags)
-
-
-_NAMED_GROUP_RE = regex.compile(r"\(\?P?<([A-Za-z_]\w*)>")
-
-
-def _union(rules: list[Rule]) -> Any:
-    """All patterns as one case-insensitive alternation, named groups made
-    plain: it matches a superset of what the rules match (case-insensitive
-    and without word limits), so it can only skip lines no rule would match."""
-    if not rules:
-        return None
-    if any("(?P=" in r.pattern or "\\g<" in r.pattern for r in rules):
-        return None  # a named back-reference would lose its group
-    plain = [_NAMED_GROUP_RE.sub("(?:", r.pattern) for r in rules]
-    # Anchored patterns share one leading ^, so the engine tries one position
-    # per line instead of every position.
-    anchored = [p[1:] for p in plain if p.startswith("^")]
-    floating = [p for p in plain if not p.startswith("^")]
-    parts = []
-    if anchored:
-        parts.append("^(?:" + "|".join(f"(?:{p})" for p in anchored) + ")")
-    parts.extend(f"(?:{p})" for p in floating)
-    try:
-        return regex.compile("|".join(parts), regex.UNICODE | regex.VERSION1
-                             | regex.IGNORECASE | regex.FULLCASE)
-    except regex.error:
-        return None
 
 
 def default_rules_dir() -> Path:

@@ -6,6 +6,7 @@ so that every part of cleaner agrees on one definition of each word.
 from __future__ import annotations
 
 import re
+import string
 
 import regex
 
@@ -25,12 +26,22 @@ _LIST_MARK_RE = regex.compile(r"^\s*(?:[-*•·▪●◦‣⁃–—>]|\d{1,3}[.
 MAX_KEY_CHARS = 160
 
 
+# ASCII punctuation, symbols and whitespace: all of them edge characters.
+_ASCII_EDGE = string.punctuation + string.whitespace
+
+
 def line_key(text: str) -> str:
     """The normalized key a phrase is compared with: case-folded, whitespace
     collapsed, edge punctuation, bullets and symbols trimmed. Idempotent."""
     folded = text.casefold()
     if not (folded[:1].isalnum() and folded[-1:].isalnum()):
-        folded = _EDGE_RE.sub("", folded)
+        # Most edges are ASCII ("Share this post:"): str.strip, not a regex,
+        # when what it leaves starts and ends with a letter or digit.
+        stripped = folded.strip(_ASCII_EDGE)
+        if stripped[:1].isalnum() and stripped[-1:].isalnum():
+            folded = stripped
+        else:
+            folded = _EDGE_RE.sub("", folded)
     if "  " in folded or "\t" in folded or "\n" in folded or "\u3000" in folded:
         folded = _SPACE_RUN_RE.sub(" ", folded)
     return folded
@@ -53,6 +64,55 @@ def collapsed_longer_than(text: str, limit: int) -> bool:
         if total > limit:
             return True
     return False
+
+
+# UTF-8 lead bytes of every character _DENSE_SCRIPT_RE matches (and of
+# more): a document whose encoding has none of them has no dense-script
+# word. One byte class is scanned at C speed, where a class of the scripts'
+# code points over the text is several times slower.
+_MAYBE_DENSE_UTF8_RE = re.compile(rb"[\xe0\xe1\xe3-\xe9\xef\xf0]")
+#: Lines longer than this are measured one by one (the bulk path would copy them).
+HUGE_LINE_CHARS = 100_000
+
+
+def collapse_lines(texts: list[str], joined: str | None = None) -> list[str]:
+    """``[collapse_spaces(t) for t in texts]`` for texts without line
+    breaks, at C speed where it can: a document that is already collapsed
+    (printable, no double or edge space: most text after repair) is checked
+    as a whole and not copied, and otherwise a line is split and joined only
+    when its own quick check fails. ``joined`` is ``"\\n".join(texts)``,
+    when the caller has it."""
+    if joined is None:
+        joined = "\n".join(texts)
+    if "  " not in joined and "".join(texts).isprintable() \
+            and not joined.startswith(" ") and not joined.endswith(" ") \
+            and "\n " not in joined and " \n" not in joined:
+        return list(texts)
+    return [t if t.isprintable() and "  " not in t and t[:1] != " " and t[-1:] != " "
+            else " ".join(t.split()) for t in texts]
+
+
+def line_shapes(texts: list[str]) -> tuple[list[str], list[int]]:
+    """``collapse_spaces`` and ``word_count`` of every text, computed in bulk
+    (equal to calling them line by line on texts without line breaks):
+    words are counted as spaces in the collapsed line, and dense scripts are
+    looked for only when the document's encoding shows they may be there."""
+    joined = "\n".join(texts)
+    collapsed = collapse_lines(texts, joined)
+    counts = [c.count(" ") + 1 if c else 0 for c in collapsed]
+    dense = not joined.isascii() and _MAYBE_DENSE_UTF8_RE.search(
+        joined.encode("utf-8", "surrogatepass")) is not None
+    for n, text in enumerate(texts):
+        if len(text) > HUGE_LINE_CHARS or (dense and not text.isascii()):
+            counts[n] = word_count(text)
+    return collapsed, counts
+
+
+def is_prose_shape(collapsed: str, words: int, min_words: int = 8) -> bool:
+    """:func:`is_prose` of a line from its collapsed text and word count."""
+    if len(collapsed) > 600 or words >= 30:
+        return True
+    return words >= min_words and ends_sentence(collapsed)
 
 
 def word_count(text: str) -> int:

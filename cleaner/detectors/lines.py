@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from ..dates import to_iso_date
-from ..textshape import collapsed_longer_than, ends_sentence, word_count
+from ..textshape import ends_sentence
 
 if TYPE_CHECKING:
     from ..match import MatchState
@@ -33,11 +33,9 @@ def meta_line(state: MatchState, rule: Rule) -> None:
     within = rule.within or len(alive)
     zone = alive[:within] + alive[max(within, len(alive) - within):]
     for index in zone:
-        if len(state.text(index)) > 40 * max_words \
-                and collapsed_longer_than(state.text(index), 40 * max_words):
-            continue
-        text = " ".join(state.text(index).split())
-        if word_count(text) > max_words or text.endswith((".", "!", "?")):
+        text = state.collapsed[index]
+        if len(text) > 40 * max_words or state.words(index) > max_words \
+                or text.endswith((".", "!", "?")):
             continue
         if not _SEPARATOR_RE.search(text):
             continue
@@ -65,9 +63,8 @@ def repeated_line(state: MatchState, rule: Rule) -> None:
     keys = {}
     for index in alive:
         text = state.text(index)
-        if (len(text) > 200 and collapsed_longer_than(text, 200)) \
-                or state.words(index) > max_words or state.prose(index) \
-                or ends_sentence(text):
+        if len(state.collapsed[index]) > 200 or state.words(index) > max_words \
+                or state.prose(index) or ends_sentence(text):
             continue  # a short sentence repeated (an interview's question) is text
         key = state.key(index)
         if len(key) >= min_chars:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import regex
 
-from ..textshape import collapsed_longer_than, ends_sentence, is_list_item, word_count
+from ..textshape import ends_sentence, is_list_item, word_count
 
 if TYPE_CHECKING:
     from ..match import MatchState
@@ -34,7 +35,7 @@ def headline_list(state: MatchState, rule: Rule) -> None:
     taken: it is part of the article."""
     params = rule.param_map
     alive = state.alive()
-    last_prose = max((n for n, i in enumerate(alive) if state.prose(i)), default=None)
+    last_prose = next((n for n in range(len(alive) - 1, -1, -1) if state.prose(alive[n])), None)
     if last_prose is None:
         return
     tail = alive[last_prose + 1:]
@@ -58,6 +59,7 @@ def headline_list(state: MatchState, rule: Rule) -> None:
 
 
 _MARKS = "|·›•»/"
+_MARK_RE = re.compile("[|·›•»/]")
 _SEPARATORS_RE = regex.compile(r"\s+[|·›•»/]\s+|\s*[|·›•»]\s*")
 
 
@@ -70,8 +72,8 @@ def _is_table_row_beside(state: MatchState, index: int | None, count: int) -> bo
     a data row, so the line beside it is its table's header row."""
     if index is None:
         return False
-    text = state.text(index).strip()
-    if collapsed_longer_than(text, 200) or not any(mark in text for mark in _MARKS):
+    text = state.collapsed[index]
+    if len(text) > 200 or not _MARK_RE.search(text):
         return False
     items = _items(text)
     return len(items) == count and any(any(c.isdigit() for c in i) for i in items)
@@ -87,11 +89,12 @@ def menu_row(state: MatchState, rule: Rule) -> None:
     min_items, max_item_words = int(params.get("min_items", 3)), int(params.get(
         "max_item_words", 3))
     alive = state.alive()
+    collapsed = state.collapsed
     for pos, index in enumerate(alive):
-        text = state.text(index).strip()
-        if (len(text) > 200 and collapsed_longer_than(text, 200)) \
-                or not any(mark in text for mark in _MARKS):
+        text = collapsed[index]
+        if len(text) > 200 or not _MARK_RE.search(text):
             continue
+        text = state.text(index).strip()
         if is_list_item(text) or text.startswith("|"):
             continue  # "| a | b |" is a table row, kept with its table
         items = _items(text)

@@ -57,15 +57,19 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
     params = rule.param_map
     # The page's shape is judged on all its lines, decided or not: another
     # rule removing the menus first must not hide that the page was dumped.
-    alive = [i for i, line in enumerate(state.lines) if line.text.strip()]
+    alive = [i for i, text in enumerate(state.collapsed) if text]
     if len(alive) < int(params.get("min_lines", 30)):
         return
     max_words = int(params.get("max_words", 12))
+    share = float(params.get("min_short_share", 0.5))
+    counts = state.word_counts
+    if sum(counts[i] <= max_words for i in alive) < share * len(alive):
+        return  # not enough short lines for a dumped page, prose or not
     short = [not state.prose(i) and state.words(i) <= max_words for i in alive]
     # Menu-like: a few words, no digits. Tables and stat lists have digits.
     menu_like = sum(s and not any(c.isdigit() for c in state.text(i))
                     for s, i in zip(short, alive, strict=True))
-    if menu_like < float(params.get("min_short_share", 0.5)) * len(alive):
+    if menu_like < share * len(alive):
         return
     penalty = float(params.get("short_penalty", 6))
     scores = [-penalty if s else (state.words(i) if state.prose(i) else 0)

@@ -1,0 +1,261 @@
+"""Gates: what a line must look like for a pattern rule to match it at all.
+
+Running every pattern on every short line is the matcher's main cost, and
+most lines match nothing. A :class:`Gate` is derived from a pattern once, at
+load time, by reading its syntax tree (Python's own regex parser, on a copy
+of the pattern with Unicode property classes widened to "any character"):
+
+- ``prefixes``: strings (case-folded) one of which every match of a
+  ``^``-anchored pattern starts with;
+- ``must``: literal strings (case-folded) one of which every match contains.
+
+Gates read the line the patterns read: whitespace-collapsed, so every
+whitespace character in it is a single space, and ``\\s`` can be read as a
+space. A gate can only say "this rule cannot match this line": both tests
+are necessary conditions, and a pattern the parser cannot read gets an open
+gate. Case is folded on both sides, so a gate is as permissive as a
+case-insensitive rule (and more than a case-sensitive one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+try:  # Python 3.11+
+    from re import _constants as sre_constants  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+#: Exact-string sets larger than this are given up (their cross products
+#: grow fast), and so are classes of more characters.
+MAX_STRINGS = 64
+MAX_CLASS_CHARS = 16
+#: Prefix sets are cut short, so they may grow larger.
+MAX_PREFIXES = 1024
+#: Prefixes are cut to this many characters (a shorter prefix is still one).
+PREFIX_CHARS = 6
+#: A must-set of more literals than this is searched with one compiled regex.
+MAX_LOOSE_LITERALS = 4
+
+# Unicode property classes (\p{L}, \P{Lu}) are not Python syntax: for the
+# analysis they stand for any one character, which only widens the pattern.
+_PROPERTY_RE = re.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
+# The regex module's ``(?<name>…)`` is Python's ``(?P<name>…)``.
+_NAMED_GROUP_RE = re.compile(r"\(\?<(?![=!])")
+_SPACE = frozenset({" "})
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Necessary conditions for a match on a collapsed line (see module)."""
+
+    prefixes: tuple[str, ...] | None = None
+    must: tuple[str, ...] | None = None
+    _must_re: re.Pattern | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.must is not None and len(self.must) > MAX_LOOSE_LITERALS:
+            object.__setattr__(self, "_must_re", literal_regex(self.must))
+
+    def admits(self, folded: str) -> bool:
+        """Whether a line (collapsed, case-folded) may match."""
+        if self.prefixes is not None and not folded.startswith(self.prefixes):
+            return False
+        if self._must_re is not None:
+            return self._must_re.search(folded) is not None
+        if self.must is not None:
+            return any(literal in folded for literal in self.must)
+        return True
+
+
+OPEN = Gate()
+
+
+def literal_automaton(literals):
+    """An Aho-Corasick automaton finding every occurrence of ``literals`` in
+    one pass over a text (``automaton.iter(text)`` yields ``(end, literal)``)."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for literal in literals:
+        automaton.add_word(literal, literal)
+    automaton.make_automaton()
+    return automaton
+
+
+def literal_regex(literals) -> re.Pattern:
+    """One stdlib regex finding any of ``literals`` (longest first)."""
+    return re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True))))
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the analysis knows of a piece of pattern."""
+
+    #: every string the piece can match (when few and all literal), else None
+    exact: frozenset[str] | None
+    #: literals one of which every match contains, else None
+    must: frozenset[str] | None
+    #: strings one of which every match starts with, else None
+    prefixes: frozenset[str] | None
+
+
+_EMPTY = _Shape(frozenset({""}), None, frozenset({""}))
+_OPAQUE = _Shape(None, None, None)
+
+
+def gate_for(pattern: str) -> Gate:
+    """The gate of a pattern (open when the pattern cannot be analysed)."""
+    try:
+        parsed = sre_parse.parse(_NAMED_GROUP_RE.sub("(?P<", _PROPERTY_RE.sub(".", pattern)))
+        items = list(parsed)
+        shape = _sequence(items)
+    except (re.error, RecursionError, OverflowError, ValueError, TypeError):
+        return OPEN
+    anchored = bool(items) and items[0][0] is sre_constants.AT \
+        and items[0][1] in (sre_constants.AT_BEGINNING, sre_constants.AT_BEGINNING_STRING)
+    prefixes = shape.prefixes if anchored and shape.prefixes and "" not in shape.prefixes \
+        else None
+    must = _best(shape)
+    return Gate(tuple(sorted(prefixes)) if prefixes else None,
+                tuple(sorted(_minimal(must))) if must else None)
+
+
+def _minimal(strings: frozenset[str]) -> frozenset[str]:
+    """Drop every string that contains another one (it adds nothing)."""
+    return frozenset(s for s in strings if not any(o != s and o in s for o in strings))
+
+
+def _best(shape: _Shape) -> frozenset[str] | None:
+    """The more selective of a piece's ``must`` and ``exact`` sets."""
+    options = [s for s in (shape.must, shape.exact) if s and "" not in s]
+    return max(options, key=_selectivity, default=None)
+
+
+def _selectivity(strings: frozenset[str]) -> tuple[int, int]:
+    return min(len(s.strip()) for s in strings), -len(strings)
+
+
+def _product(left: frozenset[str] | None, right: frozenset[str] | None,
+             limit: int = MAX_STRINGS) -> frozenset[str] | None:
+    if left is None or right is None or len(left) * len(right) > limit:
+        return None
+    return frozenset(a + b for a in left for b in right)
+
+
+def _sequence(items) -> _Shape:
+    shapes = [_item(op, av) for op, av in items]
+    exact: frozenset[str] | None = frozenset({""})
+    candidates: list[frozenset[str]] = []
+    run: frozenset[str] | None = frozenset({""})
+    for shape in shapes:
+        if shape.must:
+            candidates.append(shape.must)
+        if shape.exact is not None:
+            run = _product(run, shape.exact) if run is not None else shape.exact
+            if run is not None and "" not in run:
+                candidates.append(run)
+        else:
+            run = frozenset({""})
+        exact = _product(exact, shape.exact) if exact is not None else None
+    return _Shape(exact, max(candidates, key=_selectivity, default=None), _prefixes(shapes))
+
+
+def _prefixes(shapes: list[_Shape]) -> frozenset[str] | None:
+    """Strings every match of the concatenation starts with: the exact
+    strings of the leading pieces, then the prefixes of the first piece that
+    is not exact, cut to PREFIX_CHARS."""
+    known: frozenset[str] = frozenset({""})
+    for shape in shapes:
+        if all(len(p) >= PREFIX_CHARS for p in known):
+            break
+        if shape.exact is not None:
+            grown = _product(known, shape.exact, MAX_PREFIXES)
+        elif shape.prefixes is not None:
+            grown = _product(known, shape.prefixes, MAX_PREFIXES)
+        else:
+            grown = None
+        if grown is None:
+            break
+        known = frozenset(p[:PREFIX_CHARS] for p in grown)
+        if shape.exact is None:
+            break  # what follows a piece of unknown length is not a prefix
+    return known
+
+
+def _literal(code: int) -> _Shape:
+    folded = frozenset({chr(code).casefold()})
+    return _Shape(folded, None, folded)
+
+
+def _item(op, av) -> _Shape:
+    c = sre_constants
+    if op is c.LITERAL:
+        return _literal(av)
+    if op is c.IN:
+        return _class(av)
+    if op is c.AT or op is c.ASSERT_NOT or op is c.ASSERT:
+        return _EMPTY  # zero-width: matches no character
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+        low, high, body = av
+        return _repeat(low, high, _sequence(list(body)))
+    if op is c.SUBPATTERN:
+        return _sequence(list(av[-1]))
+    if op is getattr(c, "ATOMIC_GROUP", None):
+        return _sequence(list(av))
+    if op is c.BRANCH:
+        return _branch([_sequence(list(seq)) for seq in av[1]])
+    if op is c.CATEGORY and av in (c.CATEGORY_SPACE, c.CATEGORY_UNI_SPACE):
+        return _Shape(_SPACE, None, _SPACE)  # in a collapsed line, a space
+    return _OPAQUE
+
+
+def _class(members) -> _Shape:
+    chars: set[str] = set()
+    for op, av in members:
+        if op is sre_constants.LITERAL:
+            chars.add(chr(av).casefold())
+        elif op is sre_constants.RANGE and av[1] - av[0] < MAX_CLASS_CHARS:
+            chars.update(chr(code).casefold() for code in range(av[0], av[1] + 1))
+        elif op is sre_constants.CATEGORY and av in (sre_constants.CATEGORY_SPACE,
+                                                     sre_constants.CATEGORY_UNI_SPACE):
+            chars.add(" ")
+        else:
+            return _OPAQUE
+        if len(chars) > MAX_CLASS_CHARS:
+            return _OPAQUE
+    exact = frozenset(chars)
+    return _Shape(exact, None, exact)
+
+
+def _repeat(low: int, high, body: _Shape) -> _Shape:
+    if body.exact == _SPACE:  # a run of whitespace is one space in a collapsed line
+        return _Shape(frozenset({"", " "}) if low == 0 else _SPACE, None,
+                      frozenset({""}) if low == 0 else _SPACE)
+    if low == 0:
+        exact = body.exact | {""} if high == 1 and body.exact is not None else None
+        return _Shape(exact, None, frozenset({""}))
+    exact = body.exact if low == high == 1 else None
+    return _Shape(exact, body.must or _best(body), body.prefixes)
+
+
+def _branch(shapes: list[_Shape]) -> _Shape:
+    exact: frozenset[str] | None = frozenset()
+    must: frozenset[str] | None = frozenset()
+    prefixes: frozenset[str] | None = frozenset()
+    for shape in shapes:
+        exact = exact | shape.exact if exact is not None and shape.exact is not None else None
+        best = _best(shape)
+        must = must | best if must is not None and best else None
+        prefixes = prefixes | shape.prefixes \
+            if prefixes is not None and shape.prefixes is not None else None
+    if exact is not None and len(exact) > MAX_STRINGS:
+        exact = None
+    if prefixes is not None:
+        prefixes = frozenset(p[:PREFIX_CHARS] for p in prefixes)
+        if len(prefixes) > MAX_PREFIXES:
+            prefixes = None
+    return _Shape(exact, must, prefixes)

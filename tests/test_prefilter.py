@@ -1,0 +1,114 @@
+"""Gates (cleaner.prefilter) are necessary conditions: whenever a rule's
+pattern matches a collapsed line, its gate admits that line. A gate that
+wrongly refused a line would silently keep chrome, so soundness is checked
+on every rule's examples, on real text, and on generated lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.prefilter import OPEN, gate_for
+from cleaner.ruleset import compile_pattern, load_rules
+from cleaner.textshape import collapse_spaces
+
+RULES = load_rules()
+PATTERNS = [c for c in RULES.pattern_rules]
+DEVSET = Path(__file__).resolve().parents[2] / "shared" / "devset" / "textmode"
+
+
+def _sound_on(compiled, line: str) -> None:
+    collapsed = collapse_spaces(line)
+    if compiled.regex.search(collapsed):
+        assert compiled.gate.admits(collapsed.casefold()), (compiled.rule.id, collapsed)
+
+
+def _example_lines(rule) -> list[str]:
+    lines = []
+    for example in (*rule.examples_drop, *rule.examples_keep):
+        lines.extend(part.removeprefix(">> ") for part in example.splitlines())
+    return lines
+
+
+@pytest.mark.parametrize("compiled", PATTERNS, ids=[c.rule.id for c in PATTERNS])
+def test_gate_admits_every_example_its_pattern_matches(compiled):
+    lines = _example_lines(compiled.rule)
+    matched = [line for line in lines if compiled.regex.search(collapse_spaces(line))]
+    assert matched, "a pattern rule's drop examples should match it"
+    for line in lines:
+        _sound_on(compiled, line)
+
+
+def test_default_patterns_get_selective_gates():
+    """The analysis reads the shipped patterns: most get a prefix or
+    literal gate (an open gate is correct, only slower)."""
+    gated = [c for c in PATTERNS if c.gate is not OPEN and (c.gate.prefixes or c.gate.must)]
+    assert len(gated) >= len(PATTERNS) - 2
+
+
+@pytest.mark.skipif(not DEVSET.is_dir(), reason="devset not present")
+def test_gates_are_sound_on_real_pages():
+    for path in sorted((DEVSET / "fullpage").glob("*.txt"))[:40]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and len(line) < 700:
+                for compiled in PATTERNS:
+                    _sound_on(compiled, line)
+
+
+# Lines made of the rules' own words, punctuation, digits and case changes:
+# the places where a gate could be too strict.
+_WORDS = sorted({word for c in PATTERNS for line in _example_lines(c.rule)
+                 for word in line.split()})
+_line = st.lists(st.one_of(st.sampled_from(_WORDS), st.sampled_from(
+    ["©", "(c)", "|", "·", "»", ":", "-", "2024", "12:30", "5°C", "\u00a0", "\t", "ß", "İ"]),
+    st.text(max_size=6)), min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_line, st.sampled_from(["lower", "upper", "title", "keep"]))
+def test_gates_are_sound_on_generated_lines(line, case):
+    line = line if case == "keep" else getattr(line, case)()
+    for compiled in PATTERNS:
+        _sound_on(compiled, line)
+
+
+@pytest.mark.parametrize("pattern, prefixes, must", [
+    (r"^(?:foo|bar)\s+baz", ("bar ba", "foo ba"), ("bar baz", "foo baz")),
+    # \s is a space in a collapsed line
+    (r"^\d+\s+comments?$", None, (" comment",)),
+    (r"^[\[(]?\s*read\s+more\s*:", (" read ", "( read", "(read ", "[ read", "[read ", "read m"),
+     ("read more :", "read more:")),
+    (r"^(?<author>\p{Lu}\p{L}+)\s+says:", None, (" says:",)),
+    (r"^a(?!b)c", ("ac",), ("ac",)),
+    (r"Straße", None, ("strasse",)),
+])
+def test_gate_shapes(pattern, prefixes, must):
+    gate = gate_for(pattern)
+    assert gate.prefixes == prefixes
+    assert gate.must == must
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?V1)[[a-z]--[aeiou]]x",  # regex-module-only syntax: not parsed
+    r"^.*$",                    # nothing required
+    r"^(?:a|.)",                # one branch without a literal
+])
+def test_unreadable_or_unconstrained_patterns_get_open_gates(pattern):
+    gate = gate_for(pattern)
+    assert gate.prefixes is None and gate.must is None
+    assert gate.admits("anything at all")
+
+
+def test_case_folding_on_both_sides():
+    """A case-insensitive rule matches STRASSE for Straße: the gate folds
+    the pattern's literals and the line the same way."""
+    compiled = regex.compile(r"^straße\b", regex.IGNORECASE | regex.FULLCASE | regex.V1)
+    gate = gate_for(r"^straße\b")
+    for line in ["STRASSE 5", "Straße 5", "strasse 5"]:
+        assert compiled.search(line)
+        assert gate.admits(line.casefold())
+    assert compile_pattern is not None
