@@ -321,11 +321,14 @@ class Candidates:
         self._hits: dict[tuple[str, int], Candidate | None] = {}
         self._anywhere: dict[int, list[tuple[int, Candidate]]] = {}
         self._timeouts: dict[str, int] = {}
+        seen: dict[str, list[Candidate]] = {}  # per distinct line
         for index, text in enumerate(state.collapsed):
             if text and len(text) <= MAX_KEY_CHARS:
-                rules = plan.phrase_rules(state.key(index))
-                if rules:
-                    self.phrases[index] = [Candidate(r) for r in rules]
+                hits = seen.get(text)
+                if hits is None:
+                    hits = seen[text] = [Candidate(r) for r in plan.phrase_rules(state.key(index))]
+                if hits:
+                    self.phrases[index] = hits
         self._folded: dict[int, str] = {}
         self._regional_gated: dict[int, tuple[int, ...]] = {}
         #: line -> numbers of the patterns whose document-wide gates admit it
@@ -363,13 +366,17 @@ class Candidates:
                 with_literal = {eligible[bisect_right(starts, end) - 1] for end in ends}
         anywhere, admitted = plan.anywhere_set, self.admitted
         by_first, by_literal = plan.by_first, plan.by_literal
+        seen: dict[str, tuple[int, ...]] = {}  # per distinct line
         for i in eligible:
             text = collapsed[i]
-            entries = by_first.get(text[:1].casefold()[:1])
-            numbers: tuple[int, ...] = ()
-            if entries:
-                head = text[:PREFIX_CHARS].casefold()
-                numbers = tuple(n for n, prefixes in entries if head.startswith(prefixes))
+            numbers = seen.get(text)
+            if numbers is None:
+                numbers = ()
+                entries = by_first.get(text[:1].casefold()[:1])
+                if entries:
+                    head = text[:PREFIX_CHARS].casefold()
+                    numbers = tuple(n for n, prefixes in entries if head.startswith(prefixes))
+                seen[text] = numbers
             if i in with_literal:
                 numbers += by_literal
             if numbers:

@@ -67,8 +67,15 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
         return  # not enough short lines for a dumped page, prose or not
     short = [not state.prose(i) and state.words(i) <= max_words for i in alive]
     # Menu-like: a few words, no digits. Tables and stat lists have digits.
-    menu_like = sum(s and not any(c.isdigit() for c in state.text(i))
-                    for s, i in zip(short, alive, strict=True))
+    digits: dict[str, bool] = {}  # per distinct line: a menu repeats its rows
+    menu_like = 0
+    for is_short, index in zip(short, alive, strict=True):
+        if is_short:
+            text = state.text(index)
+            found = digits.get(text)
+            if found is None:
+                found = digits[text] = any(c.isdigit() for c in text)
+            menu_like += not found
     if menu_like < share * len(alive):
         return
     penalty = float(params.get("short_penalty", 6))
