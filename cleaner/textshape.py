@@ -103,7 +103,9 @@ def line_shapes(texts: list[str]) -> tuple[list[str], list[int]]:
     dense = not joined.isascii() and _MAYBE_DENSE_UTF8_RE.search(
         joined.encode("utf-8", "surrogatepass")) is not None
     for n, text in enumerate(texts):
-        if len(text) > HUGE_LINE_CHARS or (dense and not text.isascii()):
+        if len(text) > HUGE_LINE_CHARS or (
+                dense and not text.isascii()
+                and _MAYBE_DENSE_UTF8_RE.search(text.encode("utf-8", "surrogatepass"))):
             counts[n] = word_count(text)
     return collapsed, counts
 
