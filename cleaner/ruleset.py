@@ -19,6 +19,7 @@ import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +77,10 @@ class Rule:
     examples_keep: tuple[str, ...] = ()
     enabled: bool = True
 
-    @property
+    @cached_property
     def param_map(self) -> dict[str, Any]:
+        """``params`` as a dict (built once: detectors read it on every
+        pass; callers must not change it)."""
         return dict(self.params)
 
     def applies_to(self, language: str | None, domain: str | None) -> bool:
