@@ -43,8 +43,9 @@ MAX_LOOSE_LITERALS = 4
 # Unicode property classes (\p{L}, \P{Lu}) are not Python syntax: for the
 # analysis they stand for any one character, which only widens the pattern.
 _PROPERTY_RE = re.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
-# The regex module's ``(?<name>…)`` is Python's ``(?P<name>…)``.
-_NAMED_GROUP_RE = re.compile(r"\(\?<(?![=!])")
+# Named groups (``(?<name>…)``, ``(?P<name>…)``; the regex module allows a
+# name twice) are read as plain groups: the analysis needs no captures.
+_NAMED_GROUP_RE = re.compile(r"\(\?P?<(?![=!])[^>]*>")
 _SPACE = frozenset({" "})
 
 
@@ -110,7 +111,7 @@ _OPAQUE = _Shape(None, None, None)
 def gate_for(pattern: str) -> Gate:
     """The gate of a pattern (open when the pattern cannot be analysed)."""
     try:
-        parsed = sre_parse.parse(_NAMED_GROUP_RE.sub("(?P<", _PROPERTY_RE.sub(".", pattern)))
+        parsed = sre_parse.parse(_NAMED_GROUP_RE.sub("(?:", _PROPERTY_RE.sub(".", pattern)))
         items = list(parsed)
         shape = _sequence(items)
     except (re.error, RecursionError, OverflowError, ValueError, TypeError):

@@ -55,17 +55,23 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
     and at least ``min_before`` short lines above the run.
     """
     params = rule.param_map
-    # The page's shape is judged on all its lines, decided or not: another
-    # rule removing the menus first must not hide that the page was dumped.
-    alive = [i for i, text in enumerate(state.collapsed) if text]
-    if len(alive) < int(params.get("min_lines", 30)):
+    # Idempotence decides what may count as evidence: cleaning the output
+    # again sees only the alive lines. So the segment and the share of
+    # menu-like lines are judged on alive lines only, while the page's size
+    # and the short lines above the segment also count lines other rules
+    # removed (a header zone taken first must not hide that the page was
+    # dumped): those two only shrink when the removed lines are gone, so a
+    # second cleaning can never find evidence the first one lacked.
+    lines = [i for i, text in enumerate(state.collapsed) if text]
+    if len(lines) < int(params.get("min_lines", 30)):
         return
+    alive = state.alive()
     max_words = int(params.get("max_words", 12))
     share = float(params.get("min_short_share", 0.5))
     counts = state.word_counts
-    if sum(counts[i] <= max_words for i in alive) < share * len(alive):
+    if not alive or sum(counts[i] <= max_words for i in alive) < share * len(alive):
         return  # not enough short lines for a dumped page, prose or not
-    short = [not state.prose(i) and state.words(i) <= max_words for i in alive]
+    short = [_is_short(state, i, max_words) for i in alive]
     # Menu-like: a few words, no digits. Tables and stat lists have digits.
     digits: dict[str, bool] = {}  # per distinct line: a menu repeats its rows
     menu_like = 0
@@ -84,12 +90,19 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
     start, end = _best_segment(scores)
     # A dumped page has its header and menus above the article; extracted
     # text with a long table or list after its prose does not.
-    if start is None or sum(short[:start]) < int(params.get("min_before", 10)):
+    if start is None:
+        return
+    above = sum(_is_short(state, i, max_words) for i in lines if i < alive[start])
+    if above < int(params.get("min_before", 10)):
         return
     far = _far_from(short, start, end, int(params.get("far_gap", 0)))
     for n, index in enumerate(alive):
-        if (short[n] or far[n]) and not start <= n <= end and index not in state.decided:
+        if (short[n] or far[n]) and not start <= n <= end:
             state.decide(index, rule)
+
+
+def _is_short(state: MatchState, index: int, max_words: int) -> bool:
+    return not state.prose(index) and state.words(index) <= max_words
 
 
 def _far_from(short: list[bool], start: int, end: int, gap: int) -> list[bool]:
