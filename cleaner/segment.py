@@ -11,4 +11,4 @@ from .model import Line
 
 def segment(text: str) -> tuple[Line, ...]:
     """Split ``text`` into lines; every character except line breaks is kept."""
-    return tuple(Line(number, text) for number, text in enumerate(text.splitlines(), start=1))
+    return tuple(map(Line._make, enumerate(text.splitlines(), start=1)))
