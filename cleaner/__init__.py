@@ -7,14 +7,36 @@
     ('A Title', 'Some article text goes here, long enough to be prose.\\n')
 """
 
-from .api import Cleaner, clean
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .errors import CleanerError, InputError, PatternTimeout, RuleSetError
 from .model import CleanResult, Decision, Repair
 from .options import Options
-from .ruleset import Rule, RuleSet, load_rules
+
+if TYPE_CHECKING:
+    from .api import Cleaner, clean
+    from .ruleset import Rule, RuleSet, load_rules
 
 __all__ = [
     "CleanResult", "Cleaner", "CleanerError", "Decision", "InputError", "Options",
     "PatternTimeout", "Repair", "Rule", "RuleSet", "RuleSetError", "clean", "load_rules",
 ]
 __version__ = "0.1.0"
+
+# The engine (regex, ftfy, the matcher) is imported on first use, so that
+# `cleaner --help` and tools that only read the package's types start fast.
+_LAZY = {"Cleaner": "api", "clean": "api", "Rule": "ruleset", "RuleSet": "ruleset",
+         "load_rules": "ruleset"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cleaner' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -57,19 +57,17 @@ class Gate:
     must: tuple[str, ...] | None = None
     _must_re: re.Pattern | None = field(default=None, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        if self.must is not None and len(self.must) > MAX_LOOSE_LITERALS:
-            object.__setattr__(self, "_must_re", literal_regex(self.must))
-
     def admits(self, folded: str) -> bool:
         """Whether a line (collapsed, case-folded) may match."""
         if self.prefixes is not None and not folded.startswith(self.prefixes):
             return False
-        if self._must_re is not None:
-            return self._must_re.search(folded) is not None
-        if self.must is not None:
+        if self.must is None:
+            return True
+        if len(self.must) <= MAX_LOOSE_LITERALS:
             return any(literal in folded for literal in self.must)
-        return True
+        if self._must_re is None:  # compiled on first use: most gates never need it
+            object.__setattr__(self, "_must_re", literal_regex(self.must))
+        return self._must_re.search(folded) is not None
 
 
 OPEN = Gate()

@@ -176,11 +176,16 @@ class RuleSet:
         return RuleSet(tuple(r for r in self.rules if r.id in wanted), self.sources)
 
 
-def compile_pattern(rule: Rule) -> Any:
+def pattern_flags(case_sensitive: bool) -> int:
+    """The flags every rule pattern is compiled with."""
     flags = regex.UNICODE | regex.VERSION1
-    if not rule.case_sensitive:
+    if not case_sensitive:
         flags |= regex.IGNORECASE | regex.FULLCASE
-    return regex.compile(rule.pattern, flags)
+    return flags
+
+
+def compile_pattern(rule: Rule) -> Any:
+    return regex.compile(rule.pattern, pattern_flags(rule.case_sensitive))
 
 
 def default_rules_dir() -> Path:
@@ -347,8 +352,8 @@ def _validate_rule(raw: Any, source: str, position: int, problems: list[str]) ->
             bad("'pattern' must be a non-empty string")
             pattern = None
         else:
-            try:
-                regex.compile(pattern, regex.VERSION1)
+            try:  # with the flags it will run with: regex's cache spares a second compile
+                regex.compile(pattern, pattern_flags(raw.get("case_sensitive") is True))
             except regex.error as exc:
                 bad(f"pattern does not compile: {exc}")
     kind = raw.get("kind")
@@ -391,7 +396,8 @@ def _validate_rule(raw: Any, source: str, position: int, problems: list[str]) ->
             bad(f"'examples.{key}' must be a list of strings")
     if action == LIFT_METADATA and pattern is not None and isinstance(pattern, str):
         try:
-            if not regex.compile(pattern, regex.VERSION1).groupindex:
+            if not regex.compile(pattern, pattern_flags(raw.get("case_sensitive") is True)
+                                 ).groupindex:
                 bad("a lift-metadata pattern needs named groups, e.g. (?<author>…)")
         except regex.error:
             pass
