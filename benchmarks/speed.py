@@ -107,6 +107,28 @@ def main() -> None:
     print(f"\ncleaner text / ftfy.fix_text: {text_rate / ftfy_rate:.2f}x; "
           f"cleaner HTML time / trafilatura time: {html_ratio:.2f}x")
     scaling(cleaner, texts, args.quick)
+    start_up()
+
+
+def start_up() -> None:
+    """Fresh processes: loading and compiling the default rules (CPU
+    seconds inside the process), and ``cleaner --help`` (wall seconds of the
+    whole command, interpreter start included); best of five each."""
+    import subprocess
+    import sys
+
+    probe = ("import time; from cleaner.ruleset import load_rules; "
+             "t = time.process_time(); load_rules(); print(time.process_time() - t)")
+    loads = [float(subprocess.run([sys.executable, "-c", probe], check=True, text=True,
+                                  capture_output=True).stdout) for _ in range(5)]
+    helps = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "cleaner", "--help"], check=True,
+                       capture_output=True)
+        helps.append(time.perf_counter() - start)
+    print(f"\nloading and compiling the default rules: {min(loads) * 1000:.0f} ms; "
+          f"cleaner --help: {min(helps):.2f} s")
 
 
 def scaling(cleaner, texts: list[str], quick: bool) -> None:
