@@ -35,6 +35,9 @@ MAX_STRINGS = 64
 MAX_CLASS_CHARS = 16
 #: Prefix sets are cut short, so they may grow larger.
 MAX_PREFIXES = 1024
+#: A literal set larger than this is given up (a gate that large selects
+#: little, and a hostile pattern must not make loading slow).
+MAX_LITERALS = 256
 #: Prefixes are cut to this many characters (a shorter prefix is still one).
 PREFIX_CHARS = 6
 #: A must-set of more literals than this is searched with one compiled regex.
@@ -242,19 +245,30 @@ def _repeat(low: int, high, body: _Shape) -> _Shape:
 
 
 def _branch(shapes: list[_Shape]) -> _Shape:
-    exact: frozenset[str] | None = frozenset()
-    must: frozenset[str] | None = frozenset()
-    prefixes: frozenset[str] | None = frozenset()
+    """Alternatives: a match is a match of one of them. Sets grow in place
+    and are given up as soon as they pass their limit (a pattern of 20,000
+    alternatives must not take quadratic time)."""
+    exact: set[str] | None = set()
+    must: set[str] | None = set()
+    prefixes: set[str] | None = set()
     for shape in shapes:
-        exact = exact | shape.exact if exact is not None and shape.exact is not None else None
-        best = _best(shape)
-        must = must | best if must is not None and best else None
-        prefixes = prefixes | shape.prefixes \
-            if prefixes is not None and shape.prefixes is not None else None
-    if exact is not None and len(exact) > MAX_STRINGS:
-        exact = None
-    if prefixes is not None:
-        prefixes = frozenset(p[:PREFIX_CHARS] for p in prefixes)
-        if len(prefixes) > MAX_PREFIXES:
-            prefixes = None
-    return _Shape(exact, must, prefixes)
+        if exact is not None:
+            exact = None if shape.exact is None or len(exact) > MAX_STRINGS \
+                else _grow(exact, shape.exact)
+        if must is not None:
+            best = _best(shape)
+            must = None if not best or len(must) > MAX_LITERALS else _grow(must, best)
+        if prefixes is not None:
+            prefixes = None if shape.prefixes is None or len(prefixes) > MAX_PREFIXES \
+                else _grow(prefixes, {p[:PREFIX_CHARS] for p in shape.prefixes})
+    return _Shape(_capped(exact, MAX_STRINGS), _capped(must, MAX_LITERALS),
+                  _capped(prefixes, MAX_PREFIXES))
+
+
+def _grow(into: set[str], more) -> set[str]:
+    into.update(more)
+    return into
+
+
+def _capped(strings: set[str] | None, limit: int) -> frozenset[str] | None:
+    return None if strings is None or len(strings) > limit else frozenset(strings)

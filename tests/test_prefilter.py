@@ -112,3 +112,14 @@ def test_case_folding_on_both_sides():
         assert compiled.search(line)
         assert gate.admits(line.casefold())
     assert compile_pattern is not None
+
+
+def test_huge_alternations_get_sound_gates():
+    """A rule of 20,000 alternatives (a word list someone pasted) gets a
+    sound gate (building its sets in place: growing frozensets made this
+    take minutes); a list with no shared part gets an open one."""
+    pattern = "^(?:" + "|".join(f"word{i}x" for i in range(20_000)) + ")$"
+    gate = gate_for(pattern)
+    assert gate.admits("word123x") and not gate.admits("other words")
+    mixed = "^(?:" + "|".join(f"{chr(0x4e00 + i)}{i}" for i in range(2_000)) + ")$"
+    assert gate_for(mixed).must is None
