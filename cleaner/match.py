@@ -214,7 +214,7 @@ class MatchPlan:
     literals: object
     #: rules no document-wide gate covers: open gates, regional literal gates
     ungated: tuple[int, ...]
-    anywhere: tuple[int, ...]
+    #: numbers of the ``anywhere`` rules
     anywhere_set: frozenset[int]
     regional: tuple[int, ...]
     max_words: int
@@ -278,7 +278,6 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
         by_literal=tuple(by_literal),
         literals=literal_automaton(literals) if literals else None,
         ungated=tuple(ungated),
-        anywhere=tuple(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
         regional=regional,
         max_words=max((c.rule.max_words or 0 for c in patterns), default=0),

@@ -32,8 +32,3 @@ KINDS: dict[str, Detector] = {
     "headline-list": lists.headline_list,
     "main-body-zone": zones.main_body_zone,
 }
-
-
-def run_detector(state: MatchState, rule: Rule) -> None:
-    """Run the detector of ``rule.kind`` on the document."""
-    KINDS[rule.kind](state, rule)
