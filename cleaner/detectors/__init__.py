@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import lines, lists, metadata, title, zones
+from . import lines, lists, metadata, threads, title, zones
 
 if TYPE_CHECKING:
     from ..match import MatchState
@@ -31,4 +31,5 @@ KINDS: dict[str, Detector] = {
     "repeated-line": lines.repeated_line,
     "headline-list": lists.headline_list,
     "main-body-zone": zones.main_body_zone,
+    "comment-thread": threads.comment_thread,
 }

@@ -1,0 +1,66 @@
+"""Reader comment threads kept below an article: a comment-section heading
+after the article, and the comments under it to the end of the document."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import regex
+
+if TYPE_CHECKING:
+    from ..match import MatchState
+    from ..ruleset import Rule
+
+
+@lru_cache(maxsize=32)
+def _anchor_regex(pattern: str) -> regex.Pattern:
+    # Compiled once per pattern text: detectors run on every pass.
+    return regex.compile(pattern, regex.IGNORECASE | regex.VERSION1)
+
+
+def comment_thread(state: MatchState, rule: Rule) -> None:
+    """A comment-section heading that only a comment section has ('2
+    comments', 'Top Rated Comments', '5 thoughts on “Title”': the ``anchor``
+    pattern, matched against the line's key, at most ``max_words`` words)
+    after the article, with every line below it to the end of the document:
+    the thread. Comments are prose, so nothing below the heading can tell
+    them from article text; the evidence is all above it:
+
+    - at least ``min_prose_before`` prose lines above the heading (a count
+      line under the title, 'By Ann | 3 comments', is a byline, and the
+      article follows it);
+    - the prose above holds at least ``min_share_before`` of the document's
+      prose words (a 'Most discussed' teaser with comment counts above the
+      article in a page dumped whole has little prose above it).
+
+    The heading may already be decided by a rule of its own (a comment
+    count): it still anchors the thread. Only the first heading that passes
+    counts; a line already decided keeps its rule."""
+    params = rule.param_map
+    anchor = _anchor_regex(str(params["anchor"]))
+    max_words = int(params.get("max_words", 12))
+    min_prose = int(params.get("min_prose_before", 3))
+    min_share = float(params.get("min_share_before", 0.25))
+    lines = state.lines
+    prose_words = [0] * len(lines)  # words of alive prose lines, by index
+    for index in state.alive():
+        if state.prose(index):
+            prose_words[index] = state.words(index)
+    total = sum(prose_words)
+    if not total:
+        return
+    seen_prose = seen_words = 0
+    for index, line in enumerate(lines):
+        if prose_words[index]:
+            seen_prose += 1
+            seen_words += prose_words[index]
+            continue
+        if seen_prose < min_prose or not line.text.strip() or state.words(index) > max_words:
+            continue
+        if seen_words < min_share * total or not anchor.search(state.key(index)):
+            continue
+        for later in range(index, len(lines)):
+            if lines[later].text.strip():
+                state.decide(later, rule)
+        return
