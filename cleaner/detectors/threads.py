@@ -24,24 +24,29 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
     comments', 'Top Rated Comments', '5 thoughts on “Title”': the ``anchor``
     pattern, matched against the line's key, at most ``max_words`` words)
     after the article, with every line below it to the end of the document:
-    the thread. Comments are prose, so nothing below the heading can tell
-    them from article text; the evidence is all above it:
+    the thread. Comments read like prose, so the evidence is around them:
 
     - at least ``min_prose_before`` prose lines above the heading (a count
       line under the title, 'By Ann | 3 comments', is a byline, and the
       article follows it);
     - the prose above holds at least ``min_share_before`` of the document's
       prose words (a 'Most discussed' teaser with comment counts above the
-      article in a page dumped whole has little prose above it).
+      article in a page dumped whole has little prose above it);
+    - within ``marker_within`` lines below the heading, a line that only a
+      comment has (the ``markers`` pattern: 'Reply', 'Janet says:', 'Hi
+      Tom,', a comment's date and time). A comment count alone between two
+      paragraphs (a share bar's) anchors nothing.
 
     The heading may already be decided by a rule of its own (a comment
     count): it still anchors the thread. Only the first heading that passes
     counts; a line already decided keeps its rule."""
     params = rule.param_map
     anchor = _anchor_regex(str(params["anchor"]))
+    markers = _anchor_regex(str(params["markers"]))
     max_words = int(params.get("max_words", 12))
     min_prose = int(params.get("min_prose_before", 3))
     min_share = float(params.get("min_share_before", 0.25))
+    marker_within = int(params.get("marker_within", 8))
     lines = state.lines
     prose_words = [0] * len(lines)  # words of alive prose lines, by index
     for index in state.alive():
@@ -60,7 +65,25 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
             continue
         if seen_words < min_share * total or not anchor.search(state.key(index)):
             continue
+        if not _marked(state, index, markers, max_words, marker_within):
+            continue
         for later in range(index, len(lines)):
             if lines[later].text.strip():
                 state.decide(later, rule)
         return
+
+
+def _marked(state: MatchState, anchor: int, markers: regex.Pattern, max_words: int,
+            within: int) -> bool:
+    """Whether one of the ``within`` non-blank lines after ``anchor`` (decided
+    or not) is a comment marker of at most ``max_words`` words."""
+    seen = 0
+    for index in range(anchor + 1, len(state.lines)):
+        if not state.lines[index].text.strip():
+            continue
+        seen += 1
+        if seen > within:
+            return False
+        if state.words(index) <= max_words and markers.search(state.key(index)):
+            return True
+    return False
