@@ -14,9 +14,11 @@ if TYPE_CHECKING:
 
 
 @lru_cache(maxsize=32)
-def _anchor_regex(pattern: str) -> regex.Pattern:
-    # Compiled once per pattern text: detectors run on every pass.
-    return regex.compile(pattern, regex.IGNORECASE | regex.VERSION1)
+def _key_regex(pattern: str) -> regex.Pattern:
+    """A pattern matched against line keys (case-folded already, so it is
+    compiled case-sensitive: case-insensitive matching is several times
+    slower), compiled once per pattern text: detectors run on every pass."""
+    return regex.compile(pattern, regex.VERSION1)
 
 
 def comment_thread(state: MatchState, rule: Rule) -> None:
@@ -41,8 +43,8 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
     count): it still anchors the thread. Only the first heading that passes
     counts; a line already decided keeps its rule."""
     params = rule.param_map
-    anchor = _anchor_regex(str(params["anchor"]))
-    markers = _anchor_regex(str(params["markers"]))
+    anchor = _key_regex(str(params["anchor"]))
+    markers = _key_regex(str(params["markers"]))
     max_words = int(params.get("max_words", 12))
     min_prose = int(params.get("min_prose_before", 3))
     min_share = float(params.get("min_share_before", 0.25))
