@@ -34,7 +34,7 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
     - the prose above holds at least ``min_share_before`` of the document's
       prose words (a 'Most discussed' teaser with comment counts above the
       article in a page dumped whole has little prose above it);
-    - within ``marker_within`` lines below the heading, a line that only a
+    - within ``marker_within`` alive lines below the heading, a line only a
       comment has (the ``markers`` pattern: 'Reply', 'Janet says:', 'Hi
       Tom,', a comment's date and time). A comment count alone between two
       paragraphs (a share bar's) anchors nothing.
@@ -57,6 +57,7 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
     total = sum(prose_words)
     if not total:
         return
+    table: _MarkerTable | None = None  # built when the first anchor is found
     seen_prose = seen_words = 0
     for index, line in enumerate(lines):
         if prose_words[index]:
@@ -67,7 +68,9 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
             continue
         if seen_words < min_share * total or not anchor.search(state.key(index)):
             continue
-        if not _marked(state, index, markers, max_words, marker_within):
+        if table is None:
+            table = _MarkerTable(state, markers, max_words)
+        if not table.marked(index, marker_within):
             continue
         for later in range(index, len(lines)):
             if lines[later].text.strip():
@@ -75,17 +78,35 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
         return
 
 
-def _marked(state: MatchState, anchor: int, markers: regex.Pattern, max_words: int,
-            within: int) -> bool:
-    """Whether one of the ``within`` non-blank lines after ``anchor`` (decided
-    or not) is a comment marker of at most ``max_words`` words."""
-    seen = 0
-    for index in range(anchor + 1, len(state.lines)):
-        if not state.lines[index].text.strip():
-            continue
-        seen += 1
-        if seen > within:
-            return False
-        if state.words(index) <= max_words and markers.search(state.key(index)):
-            return True
-    return False
+class _MarkerTable:
+    """Where the comment markers are, built in one pass over the document so
+    that any number of anchors costs linear time (a page of a thousand
+    comment counts must not be walked a thousand times).
+
+    Lines a rule already removed may be markers ('Reply') but do not count
+    towards an anchor's window: cleaning the output again, where they are
+    gone, must find no marker that the first cleaning did not
+    (idempotence)."""
+
+    def __init__(self, state: MatchState, markers: regex.Pattern, max_words: int) -> None:
+        count = len(state.lines)
+        #: rank[i]: alive non-blank lines at or before line i
+        self.rank = [0] * count
+        #: next_marker[i]: the first marker line at or after line i (or None)
+        self.next_marker: list[int | None] = [None] * (count + 1)
+        alive = 0
+        for index, line in enumerate(state.lines):
+            if line.text.strip() and index not in state.decided:
+                alive += 1
+            self.rank[index] = alive
+        for index in range(count - 1, -1, -1):
+            text = state.lines[index].text
+            hit = bool(text.strip()) and state.words(index) <= max_words \
+                and markers.search(state.key(index)) is not None
+            self.next_marker[index] = index if hit else self.next_marker[index + 1]
+
+    def marked(self, anchor: int, within: int) -> bool:
+        """Whether a marker lies after ``anchor`` within its next ``within``
+        alive lines."""
+        marker = self.next_marker[anchor + 1]
+        return marker is not None and self.rank[marker] - self.rank[anchor] <= within
