@@ -84,6 +84,18 @@ def test_repair_keeps_curly_quotes_unless_folded():
     assert repair("“Yes,” she said", fold_quotes=True)[0] == '"Yes," she said'
 
 
+def test_repair_judges_mojibake_with_space_runs_collapsed():
+    """'Ã' before a run of spaces is mojibake to ftfy only once the run is
+    one space, as the output has it: repair must see it on the first
+    cleaning, or cleaning the output again changes it (found by the fuzzer)."""
+    cleaner = Cleaner(lift_title=False)
+    document = "Why I Quit My Newsletter After Years Of Writi" + " " * 12 + "Ã" + " " * 9 \
+        + "! ng It Every Week\n"
+    once = cleaner.clean(document).text
+    assert "Ã" not in once
+    assert cleaner.clean(once).text == once
+
+
 def test_repair_keeps_the_line_structure():
     text = "one&#10;two\r\nthree\u2028four"
     repaired, _ = repair(text)

@@ -31,24 +31,26 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
     - at least ``min_prose_before`` prose lines above the heading (a count
       line under the title, 'By Ann | 3 comments', is a byline, and the
       article follows it);
-    - the prose above holds at least ``min_share_before`` of the document's
-      prose words (a 'Most discussed' teaser with comment counts above the
-      article in a page dumped whole has little prose above it);
-    - within ``marker_within`` alive lines below the heading, a line only a
-      comment has (the ``markers`` pattern: 'Reply', 'Janet says:', 'Hi
-      Tom,', a comment's date and time). A comment count alone between two
-      paragraphs (a share bar's) anchors nothing.
+    - comment markers under the heading (the ``markers`` pattern: 'Reply',
+      'Janet says:', 'Hi Tom,'), one of two ways: the prose above holds at
+      least ``min_share_before`` of the document's prose words and a marker
+      lies within ``marker_within`` alive lines; or, for a thread longer
+      than the article, ``dense_markers`` markers lie within
+      ``dense_within`` alive lines, comments' date stamps (the
+      ``dated_markers`` pattern) counting too. A date stamp alone is no
+      marker: an article under a count line may begin with its date. A comment count alone between
+      two paragraphs (a share bar's) anchors nothing, nor does a 'Most
+      discussed' teaser above the article in a page dumped whole (little
+      prose above it, no run of markers below it).
 
     The heading may already be decided by a rule of its own (a comment
     count): it still anchors the thread. Only the first heading that passes
     counts; a line already decided keeps its rule."""
     params = rule.param_map
     anchor = _key_regex(str(params["anchor"]))
-    markers = _key_regex(str(params["markers"]))
     max_words = int(params.get("max_words", 12))
     min_prose = int(params.get("min_prose_before", 3))
     min_share = float(params.get("min_share_before", 0.25))
-    marker_within = int(params.get("marker_within", 8))
     lines = state.lines
     prose_words = [0] * len(lines)  # words of alive prose lines, by index
     for index in state.alive():
@@ -66,11 +68,17 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
             continue
         if seen_prose < min_prose or not line.text.strip() or state.words(index) > max_words:
             continue
-        if seen_words < min_share * total or not anchor.search(state.key(index)):
+        if not anchor.search(state.key(index)):
             continue
         if table is None:
-            table = _MarkerTable(state, markers, max_words)
-        if not table.marked(index, marker_within):
+            table = _MarkerTable(state, _key_regex(str(params["markers"])),
+                                 _key_regex(str(params["dated_markers"])), max_words)
+        if seen_words >= min_share * total:
+            marked = table.count(index, int(params.get("marker_within", 8))) >= 1
+        else:
+            marked = table.count(index, int(params.get("dense_within", 30)), dated=True) \
+                >= int(params.get("dense_markers", 3))
+        if not marked:
             continue
         for later in range(index, len(lines)):
             if lines[later].text.strip():
@@ -88,25 +96,42 @@ class _MarkerTable:
     gone, must find no marker that the first cleaning did not
     (idempotence)."""
 
-    def __init__(self, state: MatchState, markers: regex.Pattern, max_words: int) -> None:
-        count = len(state.lines)
-        #: rank[i]: alive non-blank lines at or before line i
-        self.rank = [0] * count
-        #: next_marker[i]: the first marker line at or after line i (or None)
-        self.next_marker: list[int | None] = [None] * (count + 1)
-        alive = 0
+    def __init__(self, state: MatchState, markers: regex.Pattern, dated: regex.Pattern,
+                 max_words: int) -> None:
+        #: the alive non-blank lines, in order
+        self.alive: list[int] = []
+        #: rank[i]: alive non-blank lines before line i
+        self.rank: list[int] = []
+        #: seen[i] / dated[i]: marker lines / comment date stamps before line i
+        self.seen: list[int] = []
+        self.dated: list[int] = []
+        markers_seen = dates_seen = 0
         for index, line in enumerate(state.lines):
-            if line.text.strip() and index not in state.decided:
-                alive += 1
-            self.rank[index] = alive
-        for index in range(count - 1, -1, -1):
-            text = state.lines[index].text
-            hit = bool(text.strip()) and state.words(index) <= max_words \
-                and markers.search(state.key(index)) is not None
-            self.next_marker[index] = index if hit else self.next_marker[index + 1]
+            self.rank.append(len(self.alive))
+            self.seen.append(markers_seen)
+            self.dated.append(dates_seen)
+            if not line.text.strip():
+                continue
+            if index not in state.decided:
+                self.alive.append(index)
+            if state.words(index) <= max_words:
+                key = state.key(index)
+                if markers.search(key):
+                    markers_seen += 1
+                elif dated.search(key):
+                    dates_seen += 1
+        self.rank.append(len(self.alive))
+        self.seen.append(markers_seen)
+        self.dated.append(dates_seen)
 
-    def marked(self, anchor: int, within: int) -> bool:
-        """Whether a marker lies after ``anchor`` within its next ``within``
-        alive lines."""
-        marker = self.next_marker[anchor + 1]
-        return marker is not None and self.rank[marker] - self.rank[anchor] <= within
+    def count(self, anchor: int, within: int, dated: bool = False) -> int:
+        """Markers (with ``dated``, date stamps too: a date under a heading
+        may be an article's) after ``anchor`` up to its ``within``-th alive
+        line after it, decided lines in between included."""
+        first = self.rank[anchor + 1]  # the first alive line after the anchor
+        last = first + within - 1
+        end = self.alive[last] + 1 if last < len(self.alive) else len(self.seen) - 1
+        found = self.seen[end] - self.seen[anchor + 1]
+        if dated:
+            found += self.dated[end] - self.dated[anchor + 1]
+        return found
