@@ -55,3 +55,33 @@ def test_count_above_the_article_anchors_nothing(cleaner):
     result = cleaner.clean(document)
     assert "STR007" not in _rules_of(result)
     assert all(line in result.text for line in later)
+
+
+def _comment(name: str, n: int) -> list[str]:
+    return [f"{name} says:",
+            f"Comment {n}: I have lived in this city for thirty years and this is the first "
+            "time the library will be open when I can actually get there after work.",
+            "Reply"]
+
+
+def test_thread_longer_than_the_article_goes_with_dense_markers(cleaner):
+    """Forty comments under a short article: the prose above is a small
+    share of the document, so a run of markers is needed, and found."""
+    names = ["Janet", "Tom", "Maria", "Ali", "Chen"]
+    thread = [line for n in range(40) for line in _comment(names[n % 5], n)]
+    document = "\n".join([*ARTICLE, "40 Comments", *thread])
+    result = cleaner.clean(document)
+    assert "STR007" in _rules_of(result)
+    assert "Comment 0:" not in result.text and "Comment 39:" not in result.text
+    assert all(line in result.text for line in ARTICLE[1:])
+
+
+def test_a_date_alone_is_no_marker(cleaner):
+    """A count line and a date stamp above the rest of an article (a
+    byline block after an opening summary) take nothing."""
+    rest = [f"Paragraph {n} goes on with the council's figures and the residents' "
+            "views on the new opening hours of the library." for n in range(3)]
+    document = "\n".join([*ARTICLE, "12 comments", "March 2, 2024 at 9:14 pm", *rest])
+    result = cleaner.clean(document)
+    assert "STR007" not in _rules_of(result)
+    assert all(line in result.text for line in rest)
