@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..textshape import is_heading_like, word_count
+from ..textshape import ends_sentence, is_heading_like, word_count
 
 if TYPE_CHECKING:
     from ..match import MatchState
@@ -92,6 +92,11 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
     # text with a long table or list after its prose does not.
     if start is None:
         return
+    # The article's last sentence may be short ("Colombia had lost to
+    # Belgium on Monday."): sentences right after the run belong to it.
+    while end + 1 < len(alive) and ends_sentence(state.text(alive[end + 1])) \
+            and state.words(alive[end + 1]) >= 3:
+        end += 1
     above = sum(_is_short(state, i, max_words) for i in lines if i < alive[start])
     if above < int(params.get("min_before", 10)):
         return
