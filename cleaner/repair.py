@@ -3,7 +3,8 @@
 The only importer of ftfy. Guarantees:
 
 - the ``str.splitlines`` structure is preserved, so line numbers mean the same
-  before and after repair (a line break produced by an entity becomes a space);
+  before and after repair (a line break that an entity or ftfy produces
+  becomes a space);
 - mojibake is fixed by ftfy on the lines ftfy's own detector (``is_bad``) flags,
   with ftfy's explanation recorded per line;
 - HTML entities are decoded; zero-width characters, soft hyphens, stray BOMs,
@@ -203,7 +204,10 @@ def _repair_round(line: str, number: int, repairs: list[Repair]) -> str:
             fixed, steps = _fewest_layers(probe, steps or [], fixed)
             detail = ", ".join(f"{action}:{param}" for action, param in steps)
             repairs.append(Repair("fix_encoding", number, detail))
-            line = fixed
+            # A line break ftfy decodes ("â€¨" is U+2028) becomes a space, as
+            # one an entity decodes does: lines keep their numbers, and the
+            # line is judged whole on the next pass too (found by the fuzzer).
+            line = _BREAK_RE.sub(" ", fixed)
     if "&" in line and _ENTITY_RE.search(line):
         unescaped = html.unescape(line)
         if unescaped != line:

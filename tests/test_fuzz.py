@@ -65,5 +65,6 @@ def test_past_fuzz_failures_stay_fixed(path):
     """Inputs a longer fuzzing session once broke an invariant with (kept
     byte for byte): main-body-zone judged a page by lines other rules had
     removed; repair let ftfy read runs of spaces and a final space that the
-    output does not have. Each must pass every check now."""
+    output does not have, and let a line break ftfy decoded ("â€¨") split a
+    line. Each must pass every check now."""
     fuzz.check(path.read_bytes())
