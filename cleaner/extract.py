@@ -6,7 +6,9 @@ The only importer of trafilatura and beautifulsoup4. Steps:
 2. bytes are decoded by :mod:`cleaner.decode` with the charset the page
    declares as a hint (valid UTF-8 wins over a wrong declaration);
 3. the page is parsed once by lxml; DOM rules (``selectors`` in rule files)
-   remove their elements, each removal recorded as a decision;
+   remove their elements, each removal recorded as a decision; text that
+   trafilatura's precision mode would cut with an empty or ``class="link"``
+   element is shielded (:func:`keep_sentence_text`);
 4. trafilatura extracts the main text and the page metadata from the pruned
    tree, with the settings chosen by measurement on the devset (precision
    mode, comments excluded, tables kept); when it finds nothing, a
@@ -171,6 +173,7 @@ def extract(data: bytes | str, dom_rules: list[DomRule] = (), url: str | None = 
     if tree is None:
         return Extracted("", {}, [], encoding, "none")
     decisions = _apply_dom_rules(tree, dom_rules)
+    keep_sentence_text(tree)
     extracted = _trafilatura(tree, url)
     if extracted is not None and extracted.text.strip():
         extracted.decisions, extracted.encoding = decisions, encoding
@@ -262,6 +265,42 @@ def _describe(element) -> str:
     label = tag + (f"#{ident}" if ident else "") + "".join(f".{c}" for c in classes[:3])
     text = " ".join(" ".join(element.itertext()).split())
     return f"<{label}> {text[:80]}".rstrip()
+
+
+#: Empty elements trafilatura's precision mode deletes together with the text
+#: that follows them (its ``prune_html`` drops tails in that mode).
+_EMPTY_CUT_TAGS = ("article", "b", "blockquote", "dd", "div", "dt", "em", "h1", "h2", "h3",
+                   "h4", "h5", "h6", "i", "li", "main", "p", "pre", "q", "section", "span",
+                   "strong")
+_EMPTY_BEFORE_TEXT = (
+    "//*[" + " or ".join(f"self::{t}" for t in _EMPTY_CUT_TAGS) + "][not(node())]"
+    "[following-sibling::node()[1][self::text()][normalize-space()]]")
+#: Inline spans in a paragraph that precision mode deletes by class (its
+#: class="link" discard), cutting words out of the sentence.
+_LINK_SPAN_IN_PARAGRAPH = '//p//span[contains(concat(" ", normalize-space(@class), " "), " link ")]'
+
+
+def keep_sentence_text(tree) -> int:
+    """Shield article text from two precision-mode deletions, keeping the
+    text where it was; returns the number of elements changed.
+
+    Measured on the devset (cleaner recall 0.9734 -> 0.9751, precision not
+    lower): an empty ``<span id="more-N">`` (WordPress' "read more" anchor)
+    took the paragraph it opens, an empty spacer ``<div>`` took a subheading,
+    and a ``<span class="link">`` around a link took words out of the middle
+    of a sentence. Empty elements followed by text are removed with the text
+    kept; link spans inside paragraphs lose their tag, not their text.
+    """
+    changed = 0
+    for span in tree.xpath(_LINK_SPAN_IN_PARAGRAPH):
+        span.drop_tag()
+        changed += 1
+    for element in tree.xpath(_EMPTY_BEFORE_TEXT):
+        parent = element.getparent()
+        if parent is not None:
+            _remove_keep_tail(element, parent)
+            changed += 1
+    return changed
 
 
 def _trafilatura(tree, url: str | None) -> Extracted | None:
