@@ -93,6 +93,19 @@ def main() -> None:
     for name, result, seconds in rows:
         print(f"| {name} | {result.precision:.3f} | {result.recall:.3f} | {result.f1:.3f} "
               f"| {result.accuracy:.3f} | {len(raw) / seconds:.1f} | {seconds / baseline:.2f}x |")
+    print_targets(rows)
+
+
+def print_targets(rows) -> None:
+    """cleaner against trafilatura default at 4 decimals: the issue's targets
+    (F1 >= 0.975 and >= default + 0.01, recall >= default's, time <= 1.3x)."""
+    found = {name: (result, seconds) for name, result, seconds in rows}
+    if "cleaner (HTML mode)" not in found or "trafilatura default" not in found:
+        return
+    (ours, our_time), (peer, peer_time) = found["cleaner (HTML mode)"], found["trafilatura default"]
+    print(f"\ncleaner vs trafilatura default: F1 {ours.f1:.4f} vs {peer.f1:.4f} "
+          f"({ours.f1 - peer.f1:+.4f}), recall {ours.recall:.4f} vs {peer.recall:.4f} "
+          f"({ours.recall - peer.recall:+.4f}), time {our_time / peer_time:.2f}x")
 
 
 if __name__ == "__main__":

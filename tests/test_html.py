@@ -198,3 +198,20 @@ def test_text_after_empty_elements_and_inside_link_spans_is_kept():
     assert tree.xpath('//span[@id="anchor"]')  # empty, but no text after it to protect
     assert tree.xpath("//p[3]")[0].text_content() == "They said the plan passed today."
     assert tree.xpath('//span[@class="linked"]')
+
+
+def test_lighten_tree_keeps_text_after_removed_elements_and_json_ld():
+    from trafilatura.utils import load_html
+
+    from cleaner.extract import lighten_tree
+
+    tree = load_html(
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+        '<script>var x = 1;</script><style>p {}</style></head><body><nav>Home</nav>'
+        '<p>Before <script>track()</script>after the script.</p><p>Text<svg><path/></svg>'
+        ' after the icon.</p><aside>Related</aside><footer>Footer links</footer></body></html>')
+    lighten_tree(tree)
+    assert tree.xpath("//p")[0].text_content() == "Before after the script."
+    assert tree.xpath("//p")[1].text_content() == "Text after the icon."
+    assert [s.get("type") for s in tree.iter("script")] == ["application/ld+json"]
+    assert not tree.xpath("//nav|//aside|//footer|//style|//svg")
