@@ -150,34 +150,38 @@ class AttributeIndex:
 _ATTRIBUTE_XPATHS: dict[str, Any] = {}
 
 
-def _attribute_xpath(name: str):
+def _attribute_values(name: str, tree) -> list[str]:
     if not _ATTRIBUTE_XPATHS:
         from lxml import etree
 
         _ATTRIBUTE_XPATHS.update({
-            "ids": etree.XPath("//@id", smart_strings=False),
-            "classes": etree.XPath("//@class", smart_strings=False),
-            "id": etree.XPath("//*[@id = $name]"),
-            "class": etree.XPath("//*[contains(@class, $name)]"),
+            "id": etree.XPath("//@id", smart_strings=False),
+            "class": etree.XPath("//@class", smart_strings=False),
         })
-    return _ATTRIBUTE_XPATHS[name]
+    return _ATTRIBUTE_XPATHS[name](tree)
 
 
 def index_attributes(tree, ids: set[str], classes: set[str]) -> AttributeIndex:
     """Scan the page's ``id`` and ``class`` values as plain strings, then
-    fetch the elements of the names that occur (lxml builds an element
-    object only for those: building one for every element was most of the
-    DOM rules' time)."""
+    fetch the elements of the names that occur in one walk (lxml builds an
+    element object only for those: building one for every element was most
+    of the DOM rules' time)."""
     by_id: dict[str, list] = {}
     by_class: dict[str, list] = {}
-    present_ids = ids.intersection(_attribute_xpath("ids")(tree)) if ids else ()
-    for name in present_ids:
-        by_id[name] = _attribute_xpath("id")(tree, name=name)
+    present_ids = ids.intersection(_attribute_values("id", tree)) if ids else set()
     present_classes = classes.intersection(
-        " ".join(_attribute_xpath("classes")(tree)).split()) if classes else ()
-    for name in present_classes:
-        by_class[name] = [e for e in _attribute_xpath("class")(tree, name=name)
-                          if name in e.get("class", "").split()]
+        " ".join(_attribute_values("class", tree)).split()) if classes else set()
+    if not present_ids and not present_classes:
+        return AttributeIndex(by_id, by_class)
+    # names come from the selector pattern, which admits no quotes
+    tests = [f"@id = '{n}'" for n in sorted(present_ids)]
+    tests += [f"contains(@class, '{n}')" for n in sorted(present_classes)]
+    for element in tree.xpath("//*[" + " or ".join(tests) + "]"):
+        ident = element.get("id")
+        if ident in present_ids:
+            by_id.setdefault(ident, []).append(element)
+        for token in present_classes.intersection(element.get("class", "").split()):
+            by_class.setdefault(token, []).append(element)
     return AttributeIndex(by_id, by_class)
 
 
@@ -248,20 +252,20 @@ def _apply_dom_rules(tree, dom_rules) -> list[Decision]:
         return decisions
     index = index_attributes(tree, {name for r in dom_rules for name, _ in r.xpath.ids},
                              {name for r in dom_rules for name, _ in r.xpath.classes})
-    page_words = None  # counted when the first element matches
+    page = _PageWords(tree)
     for rule in dom_rules:
         for element in rule.xpath.select(tree, index):
             if not _attached(element, tree):
                 continue  # inside an element an earlier rule removed
-            if page_words is None:
-                page_words = len(tree.text_content().split()) or 1
-            if not _removable(element, page_words):
+            words = _removable_words(element, page)
+            if words is None:
                 continue
             description = _describe(element)
             parent = element.getparent()
             if parent is None:
                 continue
             _remove_keep_tail(element, parent)
+            page.removed += words
             decisions.append(Decision(rule.rule_id, "drop-element", ELEMENT_LINE, description))
     return decisions
 
@@ -273,14 +277,32 @@ def _attached(element, tree) -> bool:
     return root is tree
 
 
-def _removable(element, page_words: int) -> bool:
+@dataclass
+class _PageWords:
+    """The page's word count before any DOM rule acted, counted only when a
+    large element needs it (most removed elements are small)."""
+
+    tree: Any
+    removed: int = 0
+    _total: int | None = None
+
+    def total(self) -> int:
+        if self._total is None:
+            self._total = len(self.tree.text_content().split()) + self.removed or 1
+        return self._total
+
+
+def _removable_words(element, page: _PageWords) -> int | None:
+    """The element's word count if a DOM rule may remove it, else None."""
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag.lower() in ("html", "body", "main", "article"):
-        return False
+        return None
     if element.xpath(".//article|.//main"):
-        return False
+        return None
     words = len(element.text_content().split())
-    return words <= MAX_TEXT_SHARE * page_words or words < 40
+    if words < 40 or words <= MAX_TEXT_SHARE * page.total():
+        return words
+    return None
 
 
 def _remove_keep_tail(element, parent) -> None:

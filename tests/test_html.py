@@ -215,3 +215,29 @@ def test_lighten_tree_keeps_text_after_removed_elements_and_json_ld():
     assert tree.xpath("//p")[1].text_content() == "Text after the icon."
     assert [s.get("type") for s in tree.iter("script")] == ["application/ld+json"]
     assert not tree.xpath("//nav|//aside|//footer|//style|//svg")
+
+
+def test_dom_rules_match_ids_classes_and_tags_in_document_order():
+    from cleaner.ruleset import load_rule_text
+
+    rules = load_rule_text('''
+[[rule]]
+id = "DOM901"
+name = "test-boxes"
+description = "Boxes for the test."
+action = "drop-element"
+selectors = ["div.promo", "#sidebar-box", "aside.note", "[id^=ad-slot]"]
+examples.drop = ["""<div class="promo"><p>Buy now, the offer ends soon.</p></div>"""]
+examples.keep = ["""<p class="promo">A promo paragraph that is a p, not a div.</p>"""]
+''')
+    prose = " ".join(["The council met on Monday and agreed the plan after a long debate."] * 6)
+    page = (f'<html><body><div id="sidebar-box"><p>Sidebar one</p></div><article><h1>Title</h1>'
+            f'<p>{prose}</p><div class="x promo y"><p>Promo two</p><div class="promo">Nested'
+            f'</div></div><p class="promo">{prose} Kept because it is a p.</p>'
+            f'<aside class="note">Note three</aside><div id="ad-slot-7">Ad four</div>'
+            f'<p>{prose} The end.</p></article></body></html>')
+    result = Cleaner(rules).clean(page, input_format="html")
+    removed = [d.text.split(">", 1)[1].strip() for d in result.decisions
+               if d.action == "drop-element"]
+    assert removed == ["Sidebar one", "Promo two Nested", "Note three", "Ad four"]
+    assert "Kept because it is a p." in result.text
