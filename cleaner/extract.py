@@ -365,9 +365,11 @@ def keep_sentence_text(tree) -> int:
     return changed
 
 
-#: Elements trafilatura deletes from the tree it extracts from, in every mode.
-#: ``form`` is not here: trafilatura keeps forms that wrap a whole page.
-_NEVER_TEXT = ("style", "svg", "template", "noscript", "link", "meta", "nav", "footer", "aside")
+#: Elements trafilatura deletes from the tree it extracts from, in every mode
+#: (``meta`` is void: its tag goes, as trafilatura strips it). Not here:
+#: ``form`` (trafilatura keeps forms that wrap a whole page) and ``template``
+#: (trafilatura keeps its content).
+_NEVER_TEXT = ("style", "svg", "noscript", "link", "meta", "nav", "footer", "aside")
 #: Scripts go too, except the JSON-LD that trafilatura reads to tell a forum
 #: thread (where comments are the content) from an article.
 _SCRIPTS = "//script[not(@type='application/ld+json')]"
