@@ -6,7 +6,9 @@ The only importer of trafilatura and beautifulsoup4. Steps:
 2. bytes are decoded by :mod:`cleaner.decode` with the charset the page
    declares as a hint (valid UTF-8 wins over a wrong declaration);
 3. the page is parsed once by lxml; DOM rules (``selectors`` in rule files)
-   remove their elements, each removal recorded as a decision;
+   remove their elements, each removal recorded as a decision; text that
+   trafilatura's precision mode would cut with an empty or ``class="link"``
+   element is shielded (:func:`keep_sentence_text`);
 4. trafilatura extracts the main text and the page metadata from the pruned
    tree, with the settings chosen by measurement on the devset (precision
    mode, comments excluded, tables kept); when it finds nothing, a
@@ -113,28 +115,83 @@ _SIMPLE_SELECTOR_RE = regex.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?([#.])([A-Za-z_][\
 @dataclass(frozen=True)
 class CompiledSelectors:
     """A rule's CSS selectors, split for speed: ``tag#id`` and ``tag.class``
-    selectors become look-up tables checked in one walk over the tree;
-    anything else is one compiled XPath (libxml2 evaluates XPath class tests
-    slowly, measured at ~40 ms a page for the default rules)."""
+    selectors (nearly all DOM rules) become look-up tables checked against
+    one scan of the page's ``id`` and ``class`` attributes; anything else is
+    one compiled XPath. libxml2 evaluates XPath class tests slowly (measured
+    at ~40 ms a page for the default rules as cssselect writes them, ~14 ms
+    with a ``contains`` guard; the scan is under 1 ms a page)."""
 
     ids: tuple[tuple[str, str | None], ...]
     classes: tuple[tuple[str, str | None], ...]
     xpath: Any = None
 
-    def select(self, tree, by_id: dict, by_class: dict) -> list:
+    def select(self, tree, index: AttributeIndex) -> list:
         """The matching elements, in document order, without duplicates."""
         found = []
         for name, tag in self.ids:
-            found.extend(e for e in by_id.get(name, ()) if tag is None or e.tag == tag)
+            found.extend(e for e in index.by_id.get(name, ()) if tag is None or e.tag == tag)
         for name, tag in self.classes:
-            found.extend(e for e in by_class.get(name, ()) if tag is None or e.tag == tag)
+            found.extend(e for e in index.by_class.get(name, ()) if tag is None or e.tag == tag)
         if self.xpath is not None:
             found.extend(self.xpath(tree))
-        if not found:
-            return found
-        order = {element: n for n, element in enumerate(tree.iter())}
-        unique = {id(e): e for e in found if e in order}
-        return sorted(unique.values(), key=order.__getitem__)
+        unique = {id(e): e for e in found}
+        return sorted(unique.values(), key=_document_position) if len(unique) > 1 \
+            else list(unique.values())
+
+
+@dataclass
+class AttributeIndex:
+    """The elements carrying the ids and class tokens some rule names."""
+
+    by_id: dict[str, list]
+    by_class: dict[str, list]
+
+
+_ATTRIBUTE_XPATHS: dict[str, Any] = {}
+
+
+def _attribute_values(name: str, tree) -> list[str]:
+    if not _ATTRIBUTE_XPATHS:
+        from lxml import etree
+
+        _ATTRIBUTE_XPATHS.update({
+            "id": etree.XPath("//@id", smart_strings=False),
+            "class": etree.XPath("//@class", smart_strings=False),
+        })
+    return _ATTRIBUTE_XPATHS[name](tree)
+
+
+def index_attributes(tree, ids: set[str], classes: set[str]) -> AttributeIndex:
+    """Scan the page's ``id`` and ``class`` values as plain strings, then
+    fetch the elements of the names that occur in one walk (lxml builds an
+    element object only for those: building one for every element was most
+    of the DOM rules' time)."""
+    by_id: dict[str, list] = {}
+    by_class: dict[str, list] = {}
+    present_ids = ids.intersection(_attribute_values("id", tree)) if ids else set()
+    present_classes = classes.intersection(
+        " ".join(_attribute_values("class", tree)).split()) if classes else set()
+    if not present_ids and not present_classes:
+        return AttributeIndex(by_id, by_class)
+    # names come from the selector pattern, which admits no quotes
+    tests = [f"@id = '{n}'" for n in sorted(present_ids)]
+    tests += [f"contains(@class, '{n}')" for n in sorted(present_classes)]
+    for element in tree.xpath("//*[" + " or ".join(tests) + "]"):
+        ident = element.get("id")
+        if ident in present_ids:
+            by_id.setdefault(ident, []).append(element)
+        for token in present_classes.intersection(element.get("class", "").split()):
+            by_class.setdefault(token, []).append(element)
+    return AttributeIndex(by_id, by_class)
+
+
+def _document_position(element) -> tuple[int, ...]:
+    """A sort key in document order: the sibling index at every level."""
+    path = []
+    while (parent := element.getparent()) is not None:
+        path.append(parent.index(element))
+        element = parent
+    return tuple(reversed(path))
 
 
 def compile_selectors(selectors: tuple[str, ...]) -> CompiledSelectors:
@@ -171,6 +228,7 @@ def extract(data: bytes | str, dom_rules: list[DomRule] = (), url: str | None = 
     if tree is None:
         return Extracted("", {}, [], encoding, "none")
     decisions = _apply_dom_rules(tree, dom_rules)
+    keep_sentence_text(tree)
     extracted = _trafilatura(tree, url)
     if extracted is not None and extracted.text.strip():
         extracted.decisions, extracted.encoding = decisions, encoding
@@ -192,19 +250,22 @@ def _apply_dom_rules(tree, dom_rules) -> list[Decision]:
     decisions: list[Decision] = []
     if not dom_rules:
         return decisions
-    by_id, by_class = _index_elements(tree)
-    page_text = len(" ".join(tree.itertext()).split()) or 1
+    index = index_attributes(tree, {name for r in dom_rules for name, _ in r.xpath.ids},
+                             {name for r in dom_rules for name, _ in r.xpath.classes})
+    page = _PageWords(tree)
     for rule in dom_rules:
-        for element in rule.xpath.select(tree, by_id, by_class):
+        for element in rule.xpath.select(tree, index):
             if not _attached(element, tree):
                 continue  # inside an element an earlier rule removed
-            if not _removable(element, page_text):
+            words = _removable_words(element, page)
+            if words is None:
                 continue
             description = _describe(element)
             parent = element.getparent()
             if parent is None:
                 continue
             _remove_keep_tail(element, parent)
+            page.removed += words
             decisions.append(Decision(rule.rule_id, "drop-element", ELEMENT_LINE, description))
     return decisions
 
@@ -216,31 +277,32 @@ def _attached(element, tree) -> bool:
     return root is tree
 
 
-def _index_elements(tree) -> tuple[dict, dict]:
-    """Elements by id and by class token, from one walk over the tree."""
-    by_id: dict[str, list] = {}
-    by_class: dict[str, list] = {}
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
-        ident = element.get("id")
-        if ident:
-            by_id.setdefault(ident, []).append(element)
-        classes = element.get("class")
-        if classes:
-            for token in classes.split():
-                by_class.setdefault(token, []).append(element)
-    return by_id, by_class
+@dataclass
+class _PageWords:
+    """The page's word count before any DOM rule acted, counted only when a
+    large element needs it (most removed elements are small)."""
+
+    tree: Any
+    removed: int = 0
+    _total: int | None = None
+
+    def total(self) -> int:
+        if self._total is None:
+            self._total = len(self.tree.text_content().split()) + self.removed or 1
+        return self._total
 
 
-def _removable(element, page_words: int) -> bool:
+def _removable_words(element, page: _PageWords) -> int | None:
+    """The element's word count if a DOM rule may remove it, else None."""
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag.lower() in ("html", "body", "main", "article"):
-        return False
+        return None
     if element.xpath(".//article|.//main"):
-        return False
-    words = len(" ".join(element.itertext()).split())
-    return words <= MAX_TEXT_SHARE * page_words or words < 40
+        return None
+    words = len(element.text_content().split())
+    if words < 40 or words <= MAX_TEXT_SHARE * page.total():
+        return words
+    return None
 
 
 def _remove_keep_tail(element, parent) -> None:
@@ -264,10 +326,78 @@ def _describe(element) -> str:
     return f"<{label}> {text[:80]}".rstrip()
 
 
+#: Empty elements trafilatura's precision mode deletes together with the text
+#: that follows them (its ``prune_html`` drops tails in that mode).
+_EMPTY_CUT_TAGS = frozenset((
+    "article", "b", "blockquote", "dd", "div", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+    "i", "li", "main", "p", "pre", "q", "section", "span", "strong"))
+#: Tags are tested in Python: a 22-way ``self::`` test in XPath cost ~3 ms a page.
+_EMPTY_ELEMENTS = "//*[not(node())]"
+#: Inline spans in a paragraph that precision mode deletes by class (its
+#: class="link" discard), cutting words out of the sentence.
+#: (``//p//span[…]`` is quadratic in libxml2: measured 0.5 s on 13,000 paragraphs.)
+_LINK_SPAN_IN_PARAGRAPH = "//span[contains(@class, 'link')][ancestor::p]"
+
+
+def keep_sentence_text(tree) -> int:
+    """Shield article text from two precision-mode deletions, keeping the
+    text where it was; returns the number of elements changed.
+
+    Measured on the devset (cleaner recall 0.9734 -> 0.9751, precision not
+    lower): an empty ``<span id="more-N">`` (WordPress' "read more" anchor)
+    took the paragraph it opens, an empty spacer ``<div>`` took a subheading,
+    and a ``<span class="link">`` around a link took words out of the middle
+    of a sentence. Empty elements followed by text are removed with the text
+    kept; link spans inside paragraphs lose their tag, not their text.
+    """
+    changed = 0
+    for span in tree.xpath(_LINK_SPAN_IN_PARAGRAPH):
+        if "link" in span.get("class", "").split():
+            span.drop_tag()
+            changed += 1
+    for element in tree.xpath(_EMPTY_ELEMENTS):
+        if element.tag not in _EMPTY_CUT_TAGS or not (element.tail and element.tail.strip()):
+            continue
+        parent = element.getparent()
+        if parent is not None:
+            _remove_keep_tail(element, parent)
+            changed += 1
+    return changed
+
+
+#: Elements trafilatura deletes from the tree it extracts from, in every mode
+#: (``meta`` is void: its tag goes, as trafilatura strips it). Not here:
+#: ``form`` (trafilatura keeps forms that wrap a whole page) and ``template``
+#: (trafilatura keeps its content).
+_NEVER_TEXT = ("style", "svg", "noscript", "link", "meta", "nav", "footer", "aside")
+#: Scripts go too, except the JSON-LD that trafilatura reads to tell a forum
+#: thread (where comments are the content) from an article.
+_SCRIPTS = "//script[not(@type='application/ld+json')]"
+
+
+def lighten_tree(tree) -> None:
+    """Remove, once and up front, what trafilatura removes anyway, keeping
+    the text that follows each element.
+
+    trafilatura copies the tree several times and runs its XPath passes over
+    the whole raw tree; on the devset these elements are a third of all
+    elements. Measured: same output on all 88 pages, ~10% less time in
+    trafilatura. Page metadata is read before this (it needs ``<meta>``).
+    """
+    from lxml import etree
+
+    etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
+    for script in tree.xpath(_SCRIPTS):
+        parent = script.getparent()
+        if parent is not None:
+            _remove_keep_tail(script, parent)
+
+
 def _trafilatura(tree, url: str | None) -> Extracted | None:
     import trafilatura
 
     metadata = page_metadata(tree, url)
+    lighten_tree(tree)
     document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_SETTINGS)
     if document is None:
         return Extracted("", metadata)
