@@ -218,6 +218,10 @@ class MatchPlan:
     anywhere_set: frozenset[int]
     regional: tuple[int, ...]
     max_words: int
+    #: the longest line (in words) a rule of each gate kind can match
+    prefix_words: int
+    literal_words: int
+    ungated_words: int
     head: int
     tail: int
     #: the widest tail window of any rule (phrase or pattern)
@@ -281,6 +285,10 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
         regional=regional,
         max_words=max((c.rule.max_words or 0 for c in patterns), default=0),
+        prefix_words=max((patterns[n].rule.max_words or 0 for entries in by_first.values()
+                          for n, _ in entries), default=0),
+        literal_words=max((patterns[n].rule.max_words or 0 for n in by_literal), default=0),
+        ungated_words=max((patterns[n].rule.max_words or 0 for n in ungated), default=0),
         head=max((patterns[n].rule.within or 0 for n in regional
                   if patterns[n].rule.region == "head"), default=0),
         tail=max((patterns[n].rule.within or 0 for n in regional
@@ -353,22 +361,25 @@ class Candidates:
         the case-folded document for the literal-gated rules' literals.
         (A literal never holds a line break, so a hit's end lies in the
         line that holds it.)"""
-        plan, collapsed = self.plan, self.state.collapsed
+        plan, collapsed, counts = self.plan, self.state.collapsed, self.state.word_counts
         eligible = self._eligible()
         with_literal: set[int] = set()
-        if plan.literals is not None and eligible:
-            folded = "\n".join(collapsed[i] for i in eligible).casefold()
+        scanned = [i for i in eligible if counts[i] <= plan.literal_words] \
+            if plan.literals is not None else []
+        if scanned:
+            folded = "\n".join(collapsed[i] for i in scanned).casefold()
             ends = [end for end, _ in plan.literals.iter(folded)]
             if ends:
                 starts = list(accumulate((len(line) + 1 for line in folded.split("\n")),
                                          initial=0))
-                with_literal = {eligible[bisect_right(starts, end) - 1] for end in ends}
+                with_literal = {scanned[bisect_right(starts, end) - 1] for end in ends}
         anywhere, admitted = plan.anywhere_set, self.admitted
         by_first, by_literal = plan.by_first, plan.by_literal
         seen: dict[str, tuple[int, ...]] = {}  # per distinct line
+        prefix_words = plan.prefix_words
         for i in eligible:
             text = collapsed[i]
-            numbers = seen.get(text)
+            numbers = seen.get(text) if counts[i] <= prefix_words else ()
             if numbers is None:
                 numbers = ()
                 entries = by_first.get(text[:1].casefold()[:1])
@@ -382,10 +393,11 @@ class Candidates:
                 admitted[i] = numbers
         anywhere_maybe = {i for i, numbers in admitted.items()
                           if not anywhere.isdisjoint(numbers)}
-        if plan.ungated:  # they may match any eligible line
+        if plan.ungated:  # they may match any line short enough for them
+            open_lines = [i for i in eligible if counts[i] <= plan.ungated_words]
             if not anywhere.isdisjoint(plan.ungated):
-                anywhere_maybe.update(eligible)
-            return set(eligible), anywhere_maybe
+                anywhere_maybe.update(open_lines)
+            return set(admitted).union(open_lines), anywhere_maybe
         return set(admitted), anywhere_maybe
 
     def folded(self, index: int) -> str:

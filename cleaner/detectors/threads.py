@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from ..prefilter import Gate, gate_for
+
 if TYPE_CHECKING:
     from ..match import MatchState
     from ..ruleset import Rule
@@ -19,6 +21,13 @@ def _key_regex(pattern: str) -> regex.Pattern:
     compiled case-sensitive: case-insensitive matching is several times
     slower), compiled once per pattern text: detectors run on every pass."""
     return regex.compile(pattern, regex.VERSION1)
+
+
+@lru_cache(maxsize=32)
+def _key_gate(pattern: str) -> Gate:
+    """The pattern's gate (keys are collapsed and case-folded lines, what a
+    gate reads): most lines are refused without running the regex."""
+    return gate_for(pattern)
 
 
 def comment_thread(state: MatchState, rule: Rule) -> None:
@@ -48,6 +57,7 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
     counts; a line already decided keeps its rule."""
     params = rule.param_map
     anchor = _key_regex(str(params["anchor"]))
+    gate = _key_gate(str(params["anchor"]))
     max_words = int(params.get("max_words", 12))
     min_prose = int(params.get("min_prose_before", 3))
     min_share = float(params.get("min_share_before", 0.25))
@@ -68,7 +78,8 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
             continue
         if seen_prose < min_prose or not line.text.strip() or state.words(index) > max_words:
             continue
-        if not anchor.search(state.key(index)):
+        key = state.key(index)
+        if not gate.admits(key) or not anchor.search(key):
             continue
         if table is None:
             table = _MarkerTable(state, _key_regex(str(params["markers"])),
