@@ -216,7 +216,6 @@ class MatchPlan:
     ungated: tuple[int, ...]
     #: numbers of the ``anywhere`` rules
     anywhere_set: frozenset[int]
-    regional: tuple[int, ...]
     max_words: int
     #: the longest line (in words) a rule of each gate kind can match
     prefix_words: int
@@ -283,7 +282,6 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
         literals=literal_automaton(literals) if literals else None,
         ungated=tuple(ungated),
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
-        regional=regional,
         max_words=max((c.rule.max_words or 0 for c in patterns), default=0),
         prefix_words=max((patterns[n].rule.max_words or 0 for entries in by_first.values()
                           for n, _ in entries), default=0),
@@ -307,8 +305,8 @@ class Candidates:
     :mod:`cleaner.prefilter`) checked document-wide first, and only the
     lines some gate admits are given to the patterns, lazily: only when the
     line lies in a rule's region when a pass looks at it, and never when the
-    line is longer than the rule's ``max_words``. Results are memoized per normalized line text, so
-    repeated lines (a million copies of one row, a menu repeated down the
+    line is longer than the rule's ``max_words``. Results are memoized per
+    normalized line text, so repeated lines (a million copies of one row, a menu repeated down the
     page) cost one search per rule, and an adversarial line that times out
     costs one time-out however often it repeats. The order of a line's
     candidates is the rule set's order, phrases first.
