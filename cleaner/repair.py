@@ -65,23 +65,24 @@ _REMOVE_RE = regex.compile(f"[{_REMOVED}]")
 # and box-drawing or Mac Roman leads. A line with none of these is not
 # mojibake to ftfy's detector either (it is skipped without calling it).
 _CONTINUATION = ("\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
-_MOJIBAKE_START = (
-    f"[\u00c2-\u00f4][{_CONTINUATION}]|[ÂÃ] "
-    "|[РС][ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—™љ›њќћџЎўЈ¤Ґ¦§Ё©Є«¬®Ї°±Ііґµ¶·№є»јЅѕї]"
-    "|[\u0080-\u009f]|[√├┬╬╨╤]"
-)
+_LATIN_PAIR = f"[\u00c2-\u00f4][{_CONTINUATION}]"
+_CYRILLIC_PAIR = "[РС][ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—™љ›њќћџЎўЈ¤Ґ¦§Ё©Є«¬®Ї°±Ііґµ¶·№є»јЅѕї]"
+_C1_AND_BOX = "\u0080-\u009f√├┬╬╨╤"
+_MOJIBAKE_START = f"{_LATIN_PAIR}|[ÂÃ] |{_CYRILLIC_PAIR}|[{_C1_AND_BOX}]"
+# What can start an HTML entity.
+_ENTITY_START = "&(?:#|[A-Za-z][A-Za-z0-9]{1,31};)"
 # The suspect scan is several scans, each a pattern the engines search fast:
 # one alternation of them all is several times slower than its parts.
 _SUSPECT_SCANS = (
-    regex.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]"),
-    re.compile("[РС][ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—™љ›њќћџЎўЈ¤Ґ¦§Ё©Є«¬®Ї°±Ііґµ¶·№є»јЅѕї]"),
-    re.compile(f"[{_REMOVED}{_SPACES}\u0080-\u009f√├┬╬╨╤\ud800-\udfff]"),
-    regex.compile("&(?:#|[A-Za-z][A-Za-z0-9]{1,31};)"),
+    regex.compile(_LATIN_PAIR),
+    re.compile(_CYRILLIC_PAIR),
+    re.compile(f"[{_REMOVED}{_SPACES}{_C1_AND_BOX}\ud800-\udfff]"),
+    regex.compile(_ENTITY_START),
 )
 # A cp1252/Latin-1 lead before a space that was a no-break space.
 _LEAD_BEFORE_SPACE = ("Â ", "Ã ")
 _ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
-_ENTITY_START_RE = re.compile("&(?:#|[A-Za-z][A-Za-z0-9]{1,31};)")
+_ENTITY_START_RE = re.compile(_ENTITY_START)
 _SPACE_RE = regex.compile(f"[{_SPACES}]")
 _ENTITY_RE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BREAK_RE = regex.compile(f"[{_BREAKS}]")

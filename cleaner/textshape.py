@@ -141,19 +141,15 @@ def is_prose(text: str, min_words: int = 8) -> bool:
     """A sentence-like line: ends like a sentence and has some length, or is
     long enough that no heading or menu would be."""
     if len(text) > 600 and collapsed_longer_than(text, 600):
-        return True  # no heading, menu or label is this long
-    words = word_count(text)
-    if words >= 30:
-        return True
-    return words >= min_words and ends_sentence(text)
+        return True  # no heading, menu or label is this long (checked unsplit)
+    return is_prose_shape(collapse_spaces(text), word_count(text), min_words)
 
 
 def is_heading_like(text: str, max_words: int = 25, max_chars: int = 200) -> bool:
     """A short line that does not end like a sentence (a title, a subheading,
     a headline in a list)."""
     stripped = collapse_spaces(text)
-    if not stripped or (len(stripped) > max_chars
-                        and collapsed_longer_than(stripped, max_chars)):
+    if not stripped or len(stripped) > max_chars:
         return False
     words = word_count(stripped)
     if words == 0 or words > max_words:

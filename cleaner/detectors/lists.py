@@ -59,7 +59,7 @@ def headline_list(state: MatchState, rule: Rule) -> None:
 
 
 _MARKS = "|·›•»/"
-_MARK_RE = re.compile("[|·›•»/]")
+_MARK_RE = re.compile(f"[{re.escape(_MARKS)}]")
 _SEPARATORS_RE = regex.compile(r"\s+[|·›•»/]\s+|\s*[|·›•»]\s*")
 
 
