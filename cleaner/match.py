@@ -19,15 +19,13 @@ document of more than about 250,000 lines can reach.)
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate
 from urllib.parse import urlsplit
 
 from .errors import PatternTimeout
 from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
 from .options import Options
-from .prefilter import PREFIX_CHARS, literal_automaton
+from .prefilter import PREFIX_CHARS, LiteralIndex, indexable
 from .ruleset import Rule, RuleSet
 from .textshape import MAX_KEY_CHARS, is_prose_shape, line_key, line_shapes
 
@@ -207,19 +205,24 @@ class MatchPlan:
     #: first character (case-folded) -> the rules with a prefix gate that
     #: starts with it, and their prefixes beginning with that character
     by_first: dict[str, tuple[tuple[int, tuple[str, ...]], ...]]
-    #: ``anywhere`` rules gated by literals only, and one Aho-Corasick
-    #: automaton finding all their literals in one pass (a line it finds
-    #: nothing in is given to none of them)
-    by_literal: tuple[int, ...]
-    literals: object
-    #: rules no document-wide gate covers: open gates, regional literal gates
+    #: the rules gated by literals only, in tiers by ``max_words``: each
+    #: tier's literals are found in one pass over the lines short enough
+    #: for its rules (see :class:`LiteralIndex`), so the literals of a rule
+    #: for short lines ("min" of "5 min read") are not looked for in
+    #: paragraphs
+    literal_tiers: tuple[tuple[int, LiteralIndex], ...]
+    #: rules no document-wide gate covers (open gates, gates of one-letter
+    #: literals): every line short enough for them is a candidate
     ungated: tuple[int, ...]
+    #: rules whose gate is not wholly applied document-wide (the literals
+    #: of a prefix-gated rule, one-letter literals): it is checked on the
+    #: line before the pattern runs
+    rechecked: frozenset[int]
     #: numbers of the ``anywhere`` rules
     anywhere_set: frozenset[int]
     max_words: int
     #: the longest line (in words) a rule of each gate kind can match
     prefix_words: int
-    literal_words: int
     ungated_words: int
     head: int
     tail: int
@@ -235,6 +238,8 @@ class MatchPlan:
         return [r for r in rules if r.applies_to(self.language, self.domain)]
 
 
+#: Word limits of the literal tiers (the last takes every longer limit).
+LITERAL_TIERS = (16, 1 << 30)
 #: Plans kept per rule set (one per language and domain seen); beyond this
 #: the cache starts again, so a corpus of a million domains stays bounded.
 MAX_PLANS = 4096
@@ -260,32 +265,34 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
     kinds = sorted((r for r in ruleset.kind_rules if r.applies_to(language, domain)),
                    key=lambda r: order[r.kind])
     by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-    by_literal, literals, ungated = [], set(), []
+    ungated, rechecked, tiers = [], set(), {}
     for number, compiled in enumerate(patterns):
         gate = compiled.gate
         if gate.prefixes is not None:
             for char in {prefix[0] for prefix in gate.prefixes}:
                 by_first.setdefault(char, []).append(
                     (number, tuple(p for p in gate.prefixes if p[0] == char)))
-        elif gate.must is not None and compiled.rule.region == "anywhere":
-            by_literal.append(number)
-            literals.update(gate.must)
+        elif indexable(gate):
+            tier = next(t for t in LITERAL_TIERS if (compiled.rule.max_words or 0) <= t)
+            tiers.setdefault(tier, {})[number] = gate
+            continue
         else:
             ungated.append(number)
+        if gate.must is not None:
+            rechecked.add(number)
     return MatchPlan(
         language=language,
         domain=domain,
         patterns=patterns,
         kind_rules=tuple(kinds),
         by_first={char: tuple(numbers) for char, numbers in by_first.items()},
-        by_literal=tuple(by_literal),
-        literals=literal_automaton(literals) if literals else None,
+        literal_tiers=tuple((tier, LiteralIndex(gates)) for tier, gates in sorted(tiers.items())),
         ungated=tuple(ungated),
+        rechecked=frozenset(rechecked),
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
         max_words=max((c.rule.max_words or 0 for c in patterns), default=0),
         prefix_words=max((patterns[n].rule.max_words or 0 for entries in by_first.values()
                           for n, _ in entries), default=0),
-        literal_words=max((patterns[n].rule.max_words or 0 for n in by_literal), default=0),
         ungated_words=max((patterns[n].rule.max_words or 0 for n in ungated), default=0),
         head=max((patterns[n].rule.within or 0 for n in regional
                   if patterns[n].rule.region == "head"), default=0),
@@ -355,24 +362,23 @@ class Candidates:
 
     def _gated(self) -> tuple[set[int], set[int]]:
         """The eligible lines some gate admits, found document-wide: a
-        dictionary look-up of each line's first character, and one scan of
-        the case-folded document for the literal-gated rules' literals.
-        (A literal never holds a line break, so a hit's end lies in the
-        line that holds it.)"""
+        dictionary look-up of each line's first character for the prefix
+        gates, and one scan of the case-folded lines for the literal gates."""
         plan, collapsed, counts = self.plan, self.state.collapsed, self.state.word_counts
         eligible = self._eligible()
-        with_literal: set[int] = set()
-        scanned = [i for i in eligible if counts[i] <= plan.literal_words] \
-            if plan.literals is not None else []
-        if scanned:
-            folded = "\n".join(collapsed[i] for i in scanned).casefold()
-            ends = [end for end, _ in plan.literals.iter(folded)]
-            if ends:
-                starts = list(accumulate((len(line) + 1 for line in folded.split("\n")),
-                                         initial=0))
-                with_literal = {scanned[bisect_right(starts, end) - 1] for end in ends}
+        owners_of: dict[int, set[int]] = {}
+        for tier, index in plan.literal_tiers:
+            scanned = [i for i in eligible if counts[i] <= tier]
+            if not scanned:
+                continue
+            folded = "\n".join([collapsed[i] for i in scanned]).casefold()
+            for k, owners in index.owners_by_line(folded).items():
+                if scanned[k] in owners_of:
+                    owners_of[scanned[k]] |= owners
+                else:
+                    owners_of[scanned[k]] = owners
         anywhere, admitted = plan.anywhere_set, self.admitted
-        by_first, by_literal = plan.by_first, plan.by_literal
+        by_first = plan.by_first
         seen: dict[str, tuple[int, ...]] = {}  # per distinct line
         prefix_words = plan.prefix_words
         for i in eligible:
@@ -385,8 +391,9 @@ class Candidates:
                     head = text[:PREFIX_CHARS].casefold()
                     numbers = tuple(n for n, prefixes in entries if head.startswith(prefixes))
                 seen[text] = numbers
-            if i in with_literal:
-                numbers += by_literal
+            owners = owners_of.get(i)
+            if owners is not None:
+                numbers += tuple(owners)
             if numbers:
                 admitted[i] = numbers
         anywhere_maybe = {i for i, numbers in admitted.items()
@@ -438,9 +445,11 @@ class Candidates:
             anywhere, words = self.plan.anywhere_set, self.state.word_counts[index]
             numbers = tuple(n for n in self._numbers(index) if n not in anywhere
                             and words <= (self.patterns[n].rule.max_words or 0))
-            if numbers:
+            rechecked = self.plan.rechecked
+            if numbers and not rechecked.isdisjoint(numbers):
                 folded = self.folded(index)
-                numbers = tuple(n for n in numbers if self.patterns[n].gate.admits(folded))
+                numbers = tuple(n for n in numbers if n not in rechecked
+                                or self.patterns[n].gate.admits(folded))
             self._regional_gated[index] = numbers
         return numbers
 
@@ -475,7 +484,8 @@ class Candidates:
         hit = None
         if self.state.word_counts[index] <= (compiled.rule.max_words or 0) \
                 and len(normalized) <= MAX_LINE_CHARS \
-                and compiled.gate.admits(self.folded(index)):
+                and (number not in self.plan.rechecked
+                     or compiled.gate.admits(self.folded(index))):
             hit = self._search(compiled, normalized, self.state.lines[index].number)
         self._hits[key] = hit
         return hit

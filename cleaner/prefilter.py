@@ -20,6 +20,7 @@ case-insensitive rule (and more than a case-sensitive one).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 try:  # Python 3.11+
@@ -76,16 +77,61 @@ class Gate:
 OPEN = Gate()
 
 
-def literal_automaton(literals):
-    """An Aho-Corasick automaton finding every occurrence of ``literals`` in
-    one pass over a text (``automaton.iter(text)`` yields ``(end, literal)``)."""
-    import ahocorasick
+#: Literals shorter than this are not searched document-wide: a one-letter
+#: literal ("c" of "5 °C") is in nearly every line, and would make the scan
+#: report most of the document. Gates holding one stay per-line checks.
+MIN_INDEXED_CHARS = 2
 
-    automaton = ahocorasick.Automaton()
-    for literal in literals:
-        automaton.add_word(literal, literal)
-    automaton.make_automaton()
-    return automaton
+
+def indexable(gate: Gate) -> bool:
+    """Whether a gate has literals, all of which can go in a :class:`LiteralIndex`."""
+    return gate.must is not None and all(len(m) >= MIN_INDEXED_CHARS for m in gate.must)
+
+
+class LiteralIndex:
+    """The ``must`` literals of many gates, found in one pass over a text.
+
+    ``owners[k]`` are the numbers of the gates whose ``must`` holds literal
+    ``k``. The automaton is a DFA (ahocorasick-rs), reporting overlapping
+    matches, so every occurrence of every literal is found: a literal
+    contained in another ("comment" in "no comments") is not hidden by it.
+    """
+
+    def __init__(self, gates: dict[int, Gate]) -> None:
+        import ahocorasick_rs
+
+        owners: dict[str, set[int]] = {}
+        for number, gate in gates.items():
+            for literal in gate.must or ():
+                owners.setdefault(literal, set()).add(number)
+        self.literals = tuple(sorted(owners))
+        self.owners = tuple(frozenset(owners[literal]) for literal in self.literals)
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            list(self.literals), implementation=ahocorasick_rs.Implementation.DFA)
+
+    def owners_by_line(self, folded: str) -> dict[int, set[int]]:
+        """For a text of case-folded lines joined by ``\\n``: line number ->
+        the gates whose ``must`` the line satisfies (lines without any are
+        left out). A literal never holds a line break, so a match lies within
+        one line."""
+        found: dict[int, set[int]] = {}
+        matches = self._automaton.find_matches_as_indexes(folded, overlapping=True)
+        if not matches:
+            return found
+        starts = [0]
+        position = folded.find("\n")
+        while position >= 0:
+            starts.append(position + 1)
+            position = folded.find("\n", position + 1)
+        owners = self.owners
+        for literal, start, _ in matches:
+            line = bisect_right(starts, start) - 1
+            gates = found.get(line)
+            if gates is None:
+                found[line] = set(owners[literal])
+            else:
+                gates.update(owners[literal])
+        return found
 
 
 def literal_regex(literals) -> re.Pattern:

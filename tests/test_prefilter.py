@@ -12,7 +12,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.prefilter import OPEN, gate_for
+from cleaner.prefilter import OPEN, Gate, LiteralIndex, gate_for, indexable
 from cleaner.ruleset import compile_pattern, load_rules
 from cleaner.textshape import collapse_spaces
 
@@ -123,3 +123,32 @@ def test_huge_alternations_get_sound_gates():
     assert gate.admits("word123x") and not gate.admits("other words")
     mixed = "^(?:" + "|".join(f"{chr(0x4e00 + i)}{i}" for i in range(2_000)) + ")$"
     assert gate_for(mixed).must is None
+
+
+def test_literal_index_reports_every_gate_whose_literal_a_line_holds():
+    index = LiteralIndex({
+        0: Gate(must=("comment",)),
+        1: Gate(must=("no comments", "replies")),
+        2: Gate(must=("(ap",)),
+    })
+    found = index.owners_by_line("no comments yet\nplain prose\nphoto (ap) 2 replies\n(ap")
+    # "comment" inside "no comments" is found too (overlapping matches)
+    assert found == {0: {0, 1}, 2: {1, 2}, 3: {2}}
+    assert index.owners_by_line("nothing here") == {}
+
+
+@given(st.lists(st.text(alphabet="abc \n", max_size=12), max_size=6),
+       st.lists(st.text(alphabet="abc ", min_size=2, max_size=3), min_size=1, max_size=5))
+@settings(max_examples=200, deadline=None)
+def test_literal_index_agrees_with_substring_search(lines, literals):
+    gates = {n: Gate(must=(literal,)) for n, literal in enumerate(literals)}
+    text = "\n".join(line.replace("\n", " ") for line in lines)
+    expected = {k: {n for n, literal in enumerate(literals) if literal in line}
+                for k, line in enumerate(text.split("\n"))}
+    assert LiteralIndex(gates).owners_by_line(text) == {k: v for k, v in expected.items() if v}
+
+
+def test_indexable_needs_literals_of_two_characters_or_more():
+    assert indexable(Gate(must=("ab", "cde")))
+    assert not indexable(Gate(must=("c", "cde")))
+    assert not indexable(OPEN)
