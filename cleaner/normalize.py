@@ -17,7 +17,8 @@ from .textshape import collapse_lines
 
 def normalize(lines: tuple[Line, ...]) -> tuple[str, ...]:
     """One paragraph per non-blank kept line, in order (each what
-    :func:`normalize_line` makes of it, computed for all lines at once)."""
+    :func:`normalize_line` makes of it, computed for all lines at once).
+    The lines are as repair leaves them (no whitespace but U+0020)."""
     collapsed = collapse_lines([line.text for line in lines])
     joined = "\n".join(collapsed)
     if not joined.isascii() and not unicodedata.is_normalized("NFC", joined):

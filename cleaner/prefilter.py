@@ -77,15 +77,14 @@ class Gate:
 OPEN = Gate()
 
 
-#: Literals shorter than this are not searched document-wide: a one-letter
-#: literal ("c" of "5 °C") is in nearly every line, and would make the scan
-#: report most of the document. Gates holding one stay per-line checks.
-MIN_INDEXED_CHARS = 2
-
-
 def indexable(gate: Gate) -> bool:
-    """Whether a gate has literals, all of which can go in a :class:`LiteralIndex`."""
-    return gate.must is not None and all(len(m) >= MIN_INDEXED_CHARS for m in gate.must)
+    """Whether a gate has literals, all of which can go in a
+    :class:`LiteralIndex`. A one-letter literal ("c" of "5 °C") cannot: it
+    is in nearly every line, and would make the scan report most of the
+    document. (A one-character symbol, "©", can.) Such gates stay per-line
+    checks."""
+    return gate.must is not None and not any(
+        len(literal) < 2 and (literal.isalnum() or literal.isspace()) for literal in gate.must)
 
 
 class LiteralIndex:

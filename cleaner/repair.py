@@ -8,8 +8,10 @@ The only importer of ftfy. Guarantees:
 - mojibake is fixed by ftfy on the lines ftfy's own detector (``is_bad``) flags,
   with ftfy's explanation recorded per line;
 - HTML entities are decoded; zero-width characters, soft hyphens, stray BOMs,
-  bidi controls and control characters are removed; non-breaking and other
-  exotic spaces become a plain space;
+  bidi controls and control characters are removed; tabs, non-breaking and
+  other exotic spaces become a plain space: the only whitespace left is
+  U+0020 and line breaks (later stages rely on it);
+- every line is in Unicode NFC (later stages rely on it);
 - curly quotes, dashes and character widths are kept (``fold_quotes`` folds
   quotes to ASCII);
 - text that a cheap scan shows cannot need any of this is returned untouched
@@ -49,9 +51,11 @@ _REMOVED = (
     "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
     "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
 )
-# Spaces that become U+0020 (the tab too: it would become one in normalize
-# anyway, and ftfy must see the line as it will stay).
-_SPACES = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# Spaces that become U+0020: every character str.isspace() holds true for
+# but the space and the line breaks (the tab and the unit separator too:
+# they would become one in normalize anyway, and ftfy must see the line as
+# it will stay).
+_SPACES = "\t\x1f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 # Line breaks that str.splitlines honours; they must survive repair.
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
@@ -81,7 +85,8 @@ _SUSPECT_SCANS = (
 )
 # A cp1252/Latin-1 lead before a space that was a no-break space.
 _LEAD_BEFORE_SPACE = ("Â ", "Ã ")
-_ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
+# In ASCII text: the controls and the spaces repair removes or replaces.
+_ASCII_CONTROL_RE = re.compile("[\x00-\x09\x0e-\x1b\x1f\x7f]")
 _ENTITY_START_RE = re.compile(_ENTITY_START)
 _SPACE_RE = regex.compile(f"[{_SPACES}]")
 _ENTITY_RE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")

@@ -66,47 +66,51 @@ def collapsed_longer_than(text: str, limit: int) -> bool:
     return False
 
 
-# UTF-8 lead bytes of every character _DENSE_SCRIPT_RE matches (and of
-# more): a document whose encoding has none of them has no dense-script
-# word. One byte class is scanned at C speed, where a class of the scripts'
-# code points over the text is several times slower.
-_MAYBE_DENSE_UTF8_RE = re.compile(rb"[\xe0\xe1\xe3-\xe9\xef\xf0]")
+# Every byte but the UTF-8 lead bytes of the characters _DENSE_SCRIPT_RE
+# matches (and of more): a document whose encoding keeps nothing when these
+# are deleted (bytes.translate, at C speed) has no dense-script word. A
+# class of the scripts' code points searched over the text is several times
+# slower.
+_NOT_DENSE_LEADS = bytes(b for b in range(256) if b not in b"\xe0\xe1\xe3\xe4\xe5\xe6"
+                         b"\xe7\xe8\xe9\xef\xf0")
 #: Lines longer than this are measured one by one (the bulk path would copy them).
 HUGE_LINE_CHARS = 100_000
 
 
+def _maybe_dense(text: str) -> bool:
+    """False when ``text`` has no character of a dense script (True may be wrong)."""
+    return not text.isascii() and bool(
+        text.encode("utf-8", "surrogatepass").translate(None, _NOT_DENSE_LEADS))
+
+
 def collapse_lines(texts: list[str], joined: str | None = None) -> list[str]:
-    """``[collapse_spaces(t) for t in texts]`` for texts without line
-    breaks, at C speed where it can: a document that is already collapsed
-    (printable, no double or edge space: most text after repair) is checked
-    as a whole and not copied, and otherwise a line is split and joined only
-    when its own quick check fails. ``joined`` is ``"\\n".join(texts)``,
+    """``[collapse_spaces(t) for t in texts]`` for texts as repair leaves
+    them: no line break, and no whitespace but U+0020. At C speed where it
+    can: a document with no double space and no line with a space at an end
+    (most text) is returned as it is, and otherwise a line is split and
+    joined only when its own check fails. ``joined`` is ``"\\n".join(texts)``,
     when the caller has it."""
     if joined is None:
         joined = "\n".join(texts)
-    if "  " not in joined and "".join(texts).isprintable() \
-            and not joined.startswith(" ") and not joined.endswith(" ") \
+    if "  " not in joined and joined[:1] != " " and joined[-1:] != " " \
             and "\n " not in joined and " \n" not in joined:
         return list(texts)
-    return [t if t.isprintable() and "  " not in t and t[:1] != " " and t[-1:] != " "
+    return [t if "  " not in t and t[:1] != " " and t[-1:] != " "
             else " ".join(t.split()) for t in texts]
 
 
 def line_shapes(texts: list[str]) -> tuple[list[str], list[int]]:
     """``collapse_spaces`` and ``word_count`` of every text, computed in bulk
-    (equal to calling them line by line on texts without line breaks):
+    (equal to calling them line by line on texts as repair leaves them):
     words are counted as spaces in the collapsed line, and dense scripts are
     looked for only when the document's encoding shows they may be there."""
     joined = "\n".join(texts)
     collapsed = collapse_lines(texts, joined)
     counts = [c.count(" ") + 1 if c else 0 for c in collapsed]
-    dense = not joined.isascii() and _MAYBE_DENSE_UTF8_RE.search(
-        joined.encode("utf-8", "surrogatepass")) is not None
-    for n, text in enumerate(texts):
-        if len(text) > HUGE_LINE_CHARS or (
-                dense and not text.isascii()
-                and _MAYBE_DENSE_UTF8_RE.search(text.encode("utf-8", "surrogatepass"))):
-            counts[n] = word_count(text)
+    if len(joined) > HUGE_LINE_CHARS or _maybe_dense(joined):
+        for n, text in enumerate(texts):
+            if len(text) > HUGE_LINE_CHARS or _maybe_dense(text):
+                counts[n] = word_count(text)
     return collapsed, counts
 
 

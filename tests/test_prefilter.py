@@ -148,7 +148,9 @@ def test_literal_index_agrees_with_substring_search(lines, literals):
     assert LiteralIndex(gates).owners_by_line(text) == {k: v for k, v in expected.items() if v}
 
 
-def test_indexable_needs_literals_of_two_characters_or_more():
+def test_indexable_gates_have_no_one_letter_literal():
     assert indexable(Gate(must=("ab", "cde")))
+    assert indexable(Gate(must=("©", "(c)")))
     assert not indexable(Gate(must=("c", "cde")))
+    assert not indexable(Gate(must=("7", "cde")))
     assert not indexable(OPEN)

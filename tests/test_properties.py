@@ -310,6 +310,7 @@ def _assert_shape(text: str) -> None:
     for line in text.split("\n"):
         assert line == line.rstrip(), repr(line)
         assert line == line.strip(), repr(line)
+        assert line == " ".join(line.split()), repr(line)  # one space between words
     for char in text:
         if char != "\n":
             assert unicodedata.category(char) not in _FORBIDDEN, repr(char)
@@ -325,6 +326,20 @@ def test_output_shape_on_text(text):
     result = CLEANER.clean(text)
     _assert_shape(result.text)
     assert result.empty == (result.text == "")
+
+
+@given(st.text())
+@example("a\tb\x1fc\u00a0d\u3000e")
+@example("e\u0301 \u2028x\u0301")
+def test_repair_leaves_plain_spaces_and_nfc(text):
+    """What the stages after repair rely on: no whitespace but U+0020 and
+    line breaks, and every line in NFC."""
+    from cleaner.repair import repair
+
+    repaired, _ = repair(text)
+    for line in repaired.splitlines():
+        assert all(char == " " or not char.isspace() for char in line), repr(line)
+        assert unicodedata.is_normalized("NFC", line), repr(line)
 
 
 @given(st.binary().filter(lambda data: not data.startswith(GZIP_MAGIC)))
