@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from .errors import PatternTimeout
 from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
 from .options import Options
-from .prefilter import PREFIX_CHARS, LiteralIndex, indexable
+from .prefilter import LiteralIndex, indexable
 from .ruleset import Rule, RuleSet
 from .textshape import MAX_KEY_CHARS, is_prose_shape, line_key, line_shapes
 
@@ -202,15 +202,12 @@ class MatchPlan:
     patterns: tuple  # CompiledRule, rule set order
     #: the structural rules, in detector registry order
     kind_rules: tuple[Rule, ...]
-    #: first character (case-folded) -> the rules with a prefix gate that
-    #: starts with it, and their prefixes beginning with that character
-    by_first: dict[str, tuple[tuple[int, tuple[str, ...]], ...]]
-    #: the rules gated by literals only, in tiers by ``max_words``: each
-    #: tier's literals are found in one pass over the lines short enough
-    #: for its rules (see :class:`LiteralIndex`), so the literals of a rule
-    #: for short lines ("min" of "5 min read") are not looked for in
-    #: paragraphs
-    literal_tiers: tuple[tuple[int, LiteralIndex], ...]
+    #: the rules gated by prefixes or by literals, in tiers by
+    #: ``max_words``: each tier's prefixes and literals are found in one pass
+    #: over the lines short enough for its rules (see :class:`LiteralIndex`),
+    #: so the literals of a rule for short lines ("min" of "5 min read") are
+    #: not looked for in paragraphs
+    gate_tiers: tuple[tuple[int, LiteralIndex], ...]
     #: rules no document-wide gate covers (open gates, gates of one-letter
     #: literals): every line short enough for them is a candidate
     ungated: tuple[int, ...]
@@ -222,7 +219,6 @@ class MatchPlan:
     anywhere_set: frozenset[int]
     max_words: int
     #: the longest line (in words) a rule of each gate kind can match
-    prefix_words: int
     ungated_words: int
     head: int
     tail: int
@@ -238,8 +234,8 @@ class MatchPlan:
         return [r for r in rules if r.applies_to(self.language, self.domain)]
 
 
-#: Word limits of the literal tiers (the last takes every longer limit).
-LITERAL_TIERS = (16, 1 << 30)
+#: Word limits of the gate tiers (the last takes every longer limit).
+GATE_TIERS = (16, 1 << 30)
 #: Plans kept per rule set (one per language and domain seen); beyond this
 #: the cache starts again, so a corpus of a million domains stays bounded.
 MAX_PLANS = 4096
@@ -256,6 +252,22 @@ def match_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> Ma
     return plan
 
 
+def _index(ruleset: RuleSet, patterns: tuple, by_literals: dict, by_prefixes: dict,
+           ) -> LiteralIndex:
+    """The index of some patterns' gates, shared by every plan that has the
+    same patterns in the same tier (building the automaton is the costly
+    part of a plan, and most domains' plans differ from the default in no
+    rule, or in a few)."""
+    key = (tuple(patterns[n].rule.id for n in by_literals),
+           tuple(patterns[n].rule.id for n in by_prefixes), tuple(by_literals), tuple(by_prefixes))
+    index = ruleset._indexes.get(key)
+    if index is None:
+        if len(ruleset._indexes) >= MAX_PLANS:
+            ruleset._indexes.clear()
+        index = ruleset._indexes[key] = LiteralIndex(by_literals, by_prefixes)
+    return index
+
+
 def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> MatchPlan:
     from .detectors import KINDS
 
@@ -264,17 +276,15 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
     order = {name: position for position, name in enumerate(KINDS)}
     kinds = sorted((r for r in ruleset.kind_rules if r.applies_to(language, domain)),
                    key=lambda r: order[r.kind])
-    by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-    ungated, rechecked, tiers = [], set(), {}
+    ungated, rechecked = [], set()
+    tiers: dict[int, tuple[dict, dict]] = {}
     for number, compiled in enumerate(patterns):
         gate = compiled.gate
+        tier = next(t for t in GATE_TIERS if (compiled.rule.max_words or 0) <= t)
         if gate.prefixes is not None:
-            for char in {prefix[0] for prefix in gate.prefixes}:
-                by_first.setdefault(char, []).append(
-                    (number, tuple(p for p in gate.prefixes if p[0] == char)))
+            tiers.setdefault(tier, ({}, {}))[1][number] = gate
         elif indexable(gate):
-            tier = next(t for t in LITERAL_TIERS if (compiled.rule.max_words or 0) <= t)
-            tiers.setdefault(tier, {})[number] = gate
+            tiers.setdefault(tier, ({}, {}))[0][number] = gate
             continue
         else:
             ungated.append(number)
@@ -285,14 +295,12 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
         domain=domain,
         patterns=patterns,
         kind_rules=tuple(kinds),
-        by_first={char: tuple(numbers) for char, numbers in by_first.items()},
-        literal_tiers=tuple((tier, LiteralIndex(gates)) for tier, gates in sorted(tiers.items())),
+        gate_tiers=tuple((tier, _index(ruleset, patterns, *gates))
+                         for tier, gates in sorted(tiers.items())),
         ungated=tuple(ungated),
         rechecked=frozenset(rechecked),
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
         max_words=max((c.rule.max_words or 0 for c in patterns), default=0),
-        prefix_words=max((patterns[n].rule.max_words or 0 for entries in by_first.values()
-                          for n, _ in entries), default=0),
         ungated_words=max((patterns[n].rule.max_words or 0 for n in ungated), default=0),
         head=max((patterns[n].rule.within or 0 for n in regional
                   if patterns[n].rule.region == "head"), default=0),
@@ -361,41 +369,21 @@ class Candidates:
                 if text and counts[i] <= limit and len(text) <= MAX_LINE_CHARS]
 
     def _gated(self) -> tuple[set[int], set[int]]:
-        """The eligible lines some gate admits, found document-wide: a
-        dictionary look-up of each line's first character for the prefix
-        gates, and one scan of the case-folded lines for the literal gates."""
+        """The eligible lines some gate admits, found document-wide: one scan
+        per gate tier of the case-folded lines short enough for it, finding
+        the prefixes and literals of all its gates at once."""
         plan, collapsed, counts = self.plan, self.state.collapsed, self.state.word_counts
         eligible = self._eligible()
-        owners_of: dict[int, set[int]] = {}
-        for tier, index in plan.literal_tiers:
+        admitted = self.admitted
+        for tier, index in plan.gate_tiers:
             scanned = [i for i in eligible if counts[i] <= tier]
             if not scanned:
                 continue
             folded = "\n".join([collapsed[i] for i in scanned]).casefold()
             for k, owners in index.owners_by_line(folded).items():
-                if scanned[k] in owners_of:
-                    owners_of[scanned[k]] |= owners
-                else:
-                    owners_of[scanned[k]] = owners
-        anywhere, admitted = plan.anywhere_set, self.admitted
-        by_first = plan.by_first
-        seen: dict[str, tuple[int, ...]] = {}  # per distinct line
-        prefix_words = plan.prefix_words
-        for i in eligible:
-            text = collapsed[i]
-            numbers = seen.get(text) if counts[i] <= prefix_words else ()
-            if numbers is None:
-                numbers = ()
-                entries = by_first.get(text[:1].casefold()[:1])
-                if entries:
-                    head = text[:PREFIX_CHARS].casefold()
-                    numbers = tuple(n for n, prefixes in entries if head.startswith(prefixes))
-                seen[text] = numbers
-            owners = owners_of.get(i)
-            if owners is not None:
-                numbers += tuple(owners)
-            if numbers:
-                admitted[i] = numbers
+                line = scanned[k]
+                admitted[line] = admitted.get(line, ()) + tuple(owners)
+        anywhere = plan.anywhere_set
         anywhere_maybe = {i for i, numbers in admitted.items()
                           if not anywhere.isdisjoint(numbers)}
         if plan.ungated:  # they may match any line short enough for them

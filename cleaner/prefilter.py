@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 try:  # Python 3.11+
     from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -88,48 +89,51 @@ def indexable(gate: Gate) -> bool:
 
 
 class LiteralIndex:
-    """The ``must`` literals of many gates, found in one pass over a text.
+    """The literals and prefixes of many gates, found in one pass over a text
+    of case-folded lines.
 
-    ``owners[k]`` are the numbers of the gates whose ``must`` holds literal
-    ``k``. The automaton is a DFA (ahocorasick-rs), reporting overlapping
-    matches, so every occurrence of every literal is found: a literal
-    contained in another ("comment" in "no comments") is not hidden by it.
+    A gate is indexed by its ``must`` literals or by its ``prefixes`` (a
+    prefix is looked for as ``"\\n" + prefix``, in a text that starts with
+    a line break: at the start of a line). The automaton is a DFA
+    (ahocorasick-rs) reporting overlapping matches, so every occurrence of
+    every string is found: a literal contained in another ("comment" in "no
+    comments") is not hidden by it.
     """
 
-    def __init__(self, gates: dict[int, Gate]) -> None:
+    def __init__(self, by_literals: dict[int, Gate], by_prefixes: dict[int, Gate]) -> None:
         import ahocorasick_rs
 
         owners: dict[str, set[int]] = {}
-        for number, gate in gates.items():
+        for number, gate in by_literals.items():
             for literal in gate.must or ():
                 owners.setdefault(literal, set()).add(number)
-        self.literals = tuple(sorted(owners))
-        self.owners = tuple(frozenset(owners[literal]) for literal in self.literals)
+        for number, gate in by_prefixes.items():
+            for prefix in gate.prefixes or ():
+                owners.setdefault("\n" + prefix, set()).add(number)
+        self.strings = tuple(sorted(owners))
+        self.owners = tuple(frozenset(owners[string]) for string in self.strings)
+        # where a match starts, from the start of the line it lies in
+        self._offsets = tuple(1 if string[0] == "\n" else 0 for string in self.strings)
         self._automaton = ahocorasick_rs.AhoCorasick(
-            list(self.literals), implementation=ahocorasick_rs.Implementation.DFA)
+            list(self.strings), implementation=ahocorasick_rs.Implementation.DFA)
 
     def owners_by_line(self, folded: str) -> dict[int, set[int]]:
         """For a text of case-folded lines joined by ``\\n``: line number ->
-        the gates whose ``must`` the line satisfies (lines without any are
-        left out). A literal never holds a line break, so a match lies within
-        one line."""
+        the gates that admit the line (lines no gate admits are left out)."""
+        text = "\n" + folded
         found: dict[int, set[int]] = {}
-        matches = self._automaton.find_matches_as_indexes(folded, overlapping=True)
+        matches = self._automaton.find_matches_as_indexes(text, overlapping=True)
         if not matches:
             return found
-        starts = [0]
-        position = folded.find("\n")
-        while position >= 0:
-            starts.append(position + 1)
-            position = folded.find("\n", position + 1)
-        owners = self.owners
-        for literal, start, _ in matches:
-            line = bisect_right(starts, start) - 1
+        starts = list(accumulate([len(line) + 1 for line in folded.split("\n")], initial=1))
+        owners, offsets = self.owners, self._offsets
+        for string, start, _ in matches:
+            line = bisect_right(starts, start + offsets[string]) - 1
             gates = found.get(line)
             if gates is None:
-                found[line] = set(owners[literal])
+                found[line] = set(owners[string])
             else:
-                gates.update(owners[literal])
+                gates.update(owners[string])
         return found
 
 

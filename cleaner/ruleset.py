@@ -131,6 +131,7 @@ class RuleSet:
     dom_rules: list[CompiledRule] = field(default_factory=list, repr=False)
     #: match plans per (language, domain), built by cleaner.match
     _plans: dict = field(default_factory=dict, repr=False)
+    _indexes: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._compile()

@@ -125,27 +125,32 @@ def test_huge_alternations_get_sound_gates():
     assert gate_for(mixed).must is None
 
 
-def test_literal_index_reports_every_gate_whose_literal_a_line_holds():
+def test_literal_index_reports_every_gate_whose_literal_or_prefix_a_line_holds():
     index = LiteralIndex({
         0: Gate(must=("comment",)),
         1: Gate(must=("no comments", "replies")),
         2: Gate(must=("(ap",)),
-    })
-    found = index.owners_by_line("no comments yet\nplain prose\nphoto (ap) 2 replies\n(ap")
-    # "comment" inside "no comments" is found too (overlapping matches)
-    assert found == {0: {0, 1}, 2: {1, 2}, 3: {2}}
+    }, {3: Gate(prefixes=("photo", "no "))})
+    found = index.owners_by_line("no comments yet\nplain prose\nphoto (ap) 2 replies\n(ap\na photo")
+    # "comment" inside "no comments" is found too (overlapping matches);
+    # a prefix counts at the start of a line only
+    assert found == {0: {0, 1, 3}, 2: {1, 2, 3}, 3: {2}}
     assert index.owners_by_line("nothing here") == {}
 
 
 @given(st.lists(st.text(alphabet="abc \n", max_size=12), max_size=6),
-       st.lists(st.text(alphabet="abc ", min_size=2, max_size=3), min_size=1, max_size=5))
-@settings(max_examples=200, deadline=None)
-def test_literal_index_agrees_with_substring_search(lines, literals):
-    gates = {n: Gate(must=(literal,)) for n, literal in enumerate(literals)}
+       st.lists(st.text(alphabet="abc ", min_size=2, max_size=3), min_size=1, max_size=5),
+       st.lists(st.text(alphabet="abc ", min_size=1, max_size=3), min_size=1, max_size=3))
+@settings(max_examples=300, deadline=None)
+def test_literal_index_agrees_with_substring_search(lines, literals, prefixes):
+    by_literals = {n: Gate(must=(literal,)) for n, literal in enumerate(literals)}
+    by_prefixes = {100 + n: Gate(prefixes=(prefix,)) for n, prefix in enumerate(prefixes)}
     text = "\n".join(line.replace("\n", " ") for line in lines)
     expected = {k: {n for n, literal in enumerate(literals) if literal in line}
+                | {100 + n for n, prefix in enumerate(prefixes) if line.startswith(prefix)}
                 for k, line in enumerate(text.split("\n"))}
-    assert LiteralIndex(gates).owners_by_line(text) == {k: v for k, v in expected.items() if v}
+    found = LiteralIndex(by_literals, by_prefixes).owners_by_line(text)
+    assert found == {k: v for k, v in expected.items() if v}
 
 
 def test_indexable_gates_have_no_one_letter_literal():
