@@ -215,11 +215,12 @@ class MatchPlan:
     #: of a prefix-gated rule, one-letter literals): it is checked on the
     #: line before the pattern runs
     rechecked: frozenset[int]
-    #: numbers of the ``anywhere`` rules
+    #: numbers of the rules of each region
     anywhere_set: frozenset[int]
+    head_set: frozenset[int]
+    tail_set: frozenset[int]
     max_words: int
     #: the longest line (in words) a rule of each gate kind can match
-    ungated_words: int
     head: int
     tail: int
     #: the widest tail window of any rule (phrase or pattern)
@@ -300,8 +301,9 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
         ungated=tuple(ungated),
         rechecked=frozenset(rechecked),
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
+        head_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "head"),
+        tail_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "tail"),
         max_words=max((c.rule.max_words or 0 for c in patterns), default=0),
-        ungated_words=max((patterns[n].rule.max_words or 0 for n in ungated), default=0),
         head=max((patterns[n].rule.within or 0 for n in regional
                   if patterns[n].rule.region == "head"), default=0),
         tail=max((patterns[n].rule.within or 0 for n in regional
@@ -356,7 +358,13 @@ class Candidates:
         self.admitted: dict[int, tuple[int, ...]] = {}
         #: lines some pattern's gate admits (any region), and those an
         #: ``anywhere`` pattern's gate admits
-        self.maybe, self.anywhere_maybe = self._gated() if self.patterns else (set(), set())
+        #: and those a head rule's or a tail rule's gate admits
+        self.maybe: set[int] = set()
+        self.anywhere_maybe: set[int] = set()
+        self.head_maybe: set[int] = set()
+        self.tail_maybe: set[int] = set()
+        if self.patterns:
+            self._gated()
         #: lines a rule may match wherever they stand: the walks call
         #: nothing for a line outside this set and the head/tail windows
         self.touched = self.anywhere_maybe | self.phrases.keys()
@@ -368,10 +376,11 @@ class Candidates:
         return [i for i, text in enumerate(collapsed)
                 if text and counts[i] <= limit and len(text) <= MAX_LINE_CHARS]
 
-    def _gated(self) -> tuple[set[int], set[int]]:
-        """The eligible lines some gate admits, found document-wide: one scan
-        per gate tier of the case-folded lines short enough for it, finding
-        the prefixes and literals of all its gates at once."""
+    def _gated(self) -> None:
+        """Find the eligible lines some gate admits (``maybe``), and which
+        regions' rules they may match, document-wide: one scan per gate tier
+        of the case-folded lines short enough for it, finding the prefixes
+        and literals of all its gates at once."""
         plan, collapsed, counts = self.plan, self.state.collapsed, self.state.word_counts
         eligible = self._eligible()
         admitted = self.admitted
@@ -383,15 +392,17 @@ class Candidates:
             for k, owners in index.owners_by_line(folded).items():
                 line = scanned[k]
                 admitted[line] = admitted.get(line, ()) + tuple(owners)
-        anywhere = plan.anywhere_set
-        anywhere_maybe = {i for i, numbers in admitted.items()
-                          if not anywhere.isdisjoint(numbers)}
-        if plan.ungated:  # they may match any line short enough for them
-            open_lines = [i for i in eligible if counts[i] <= plan.ungated_words]
-            if not anywhere.isdisjoint(plan.ungated):
-                anywhere_maybe.update(open_lines)
-            return set(admitted).union(open_lines), anywhere_maybe
-        return set(admitted), anywhere_maybe
+        self.maybe.update(admitted)
+        for rules, lines in ((plan.anywhere_set, self.anywhere_maybe),
+                             (plan.head_set, self.head_maybe), (plan.tail_set, self.tail_maybe)):
+            lines.update(i for i, numbers in admitted.items() if not rules.isdisjoint(numbers))
+            # the ungated rules may match any line short enough for them
+            words = max((self.patterns[n].rule.max_words or 0
+                         for n in plan.ungated if n in rules), default=-1)
+            if words >= 0:
+                open_lines = [i for i in eligible if counts[i] <= words]
+                lines.update(open_lines)
+                self.maybe.update(open_lines)
 
     def folded(self, index: int) -> str:
         """The line, collapsed and case-folded (what gates read)."""
@@ -533,7 +544,8 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
     is never overstated; the next pass catches up."""
     alive = state.alive()
     state.expanded_blocks.clear()
-    decided, touched, maybe = state.decided, candidates.touched, candidates.maybe
+    decided, touched = state.decided, candidates.touched
+    head_maybe, tail_maybe = candidates.head_maybe, candidates.tail_maybe
     head, tail = candidates.plan.head, candidates.plan.tail
     last = len(alive) - 1
     before = 0
@@ -543,7 +555,7 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
         # A line no rule can match where it stands stays (and counts),
         # without a call: most lines, in most documents.
         quiet = index not in touched and not (
-            index in maybe and (before < head or last - n < tail))
+            (before < head and index in head_maybe) or (last - n < tail and index in tail_maybe))
         if quiet or not _decide_line(state, candidates, alive, n, before=before,
                                      after=last - n):
             before += 1
@@ -554,7 +566,8 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
         index = alive[n]
         if index in decided:
             continue
-        quiet = index not in touched and not (index in maybe and (n < head or after < tail))
+        quiet = index not in touched and not (
+            (n < head and index in head_maybe) or (after < tail and index in tail_maybe))
         if quiet or not _decide_line(state, candidates, alive, n, before=n, after=after):
             after += 1
 
