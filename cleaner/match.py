@@ -27,7 +27,7 @@ from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
 from .options import Options
 from .prefilter import LiteralIndex, indexable
 from .ruleset import Rule, RuleSet
-from .textshape import MAX_KEY_CHARS, is_prose_shape, line_key, line_shapes
+from .textshape import MAX_KEY_CHARS, line_key, line_shapes, prose_flags
 
 #: Passes always allowed; more are allowed while the document is small
 #: enough that passes x lines stays within PASS_BUDGET_LINES (each pass is
@@ -66,13 +66,15 @@ class MatchState:
     collapsed: list[str] = field(default_factory=list)
     word_counts: list[int] = field(default_factory=list)
     _keys: dict[int, str] = field(default_factory=dict)
-    _prose: dict[int, bool] = field(default_factory=dict)
+    #: :func:`~cleaner.textshape.is_prose` of every line
+    prose_flags: list[bool] = field(default_factory=list)
     _blocks: list[tuple[int, int]] | None = None
     _alive: list[int] | None = None
     _alive_at: int = -1
 
     def __post_init__(self) -> None:
         self.collapsed, self.word_counts = line_shapes([line.text for line in self.lines])
+        self.prose_flags = prose_flags(self.collapsed, self.word_counts)
 
     def alive(self) -> list[int]:
         """Indexes of non-blank lines no rule has decided on, in order (a
@@ -117,12 +119,8 @@ class MatchState:
         return self.word_counts[index]
 
     def prose(self, index: int) -> bool:
-        """:func:`~cleaner.textshape.is_prose` of the line (cached)."""
-        prose = self._prose.get(index)
-        if prose is None:
-            prose = self._prose[index] = is_prose_shape(self.collapsed[index],
-                                                        self.word_counts[index])
-        return prose
+        """:func:`~cleaner.textshape.is_prose` of the line."""
+        return self.prose_flags[index]
 
     def decide(self, index: int, rule: Rule, action: str | None = None,
                lifted: dict[str, str] | None = None) -> bool:

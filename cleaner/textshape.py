@@ -114,6 +114,22 @@ def line_shapes(texts: list[str]) -> tuple[list[str], list[int]]:
     return collapsed, counts
 
 
+# Characters a sentence may end with, and closers allowed after them
+# (the two classes of _SENTENCE_END_RE).
+_SENTENCE_ENDS = ".!?…。！？"
+_CLOSERS = "\"'”’»)]"
+
+
+def prose_flags(collapsed: list[str], counts: list[int]) -> list[bool]:
+    """``[is_prose_shape(c, w) for c, w in zip(collapsed, counts)]``, with
+    the sentence end read off the last character where it can (collapsed
+    lines have no trailing space)."""
+    ends, closers = _SENTENCE_ENDS, _CLOSERS
+    return [words >= 30 or len(text) > 600 or (
+        words >= 8 and (text[-1] in ends or (text[-1] in closers and ends_sentence(text))))
+        for text, words in zip(collapsed, counts, strict=True)]
+
+
 def is_prose_shape(collapsed: str, words: int, min_words: int = 8) -> bool:
     """:func:`is_prose` of a line from its collapsed text and word count."""
     if len(collapsed) > 600 or words >= 30:

@@ -7,6 +7,7 @@ whitespace-collapsed.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
@@ -109,7 +110,7 @@ def _bullet_runs(state: MatchState, alive: list[int], marks: str) -> list[list[i
             current = []
         if starts:
             current = [index]
-        elif sum(text.count(m) for m in marks) >= 2:
+        elif len(_marks_re(marks).findall(text)) >= 2:
             runs.append([index])
     if current:
         runs.append(current)
@@ -128,6 +129,12 @@ def _extend_run(state: MatchState, run: list[int], rest: list[int], marks: str) 
         if state.text(index).strip()[:1] not in marks:
             return
         run.append(index)
+
+
+@lru_cache(maxsize=8)
+def _marks_re(marks: str) -> regex.Pattern:
+    """One class of the marks (one scan of the line counts them all)."""
+    return regex.compile(f"[{regex.escape(marks)}]")
 
 
 def _items(text: str, marks: str) -> list[str]:

@@ -61,25 +61,29 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
     max_words = int(params.get("max_words", 12))
     min_prose = int(params.get("min_prose_before", 3))
     min_share = float(params.get("min_share_before", 0.25))
-    lines = state.lines
-    prose_words = [0] * len(lines)  # words of alive prose lines, by index
-    for index in state.alive():
-        if state.prose(index):
-            prose_words[index] = state.words(index)
+    lines, counts, prose = state.lines, state.word_counts, state.prose_flags
+    # The lines that could be a heading, found first: most documents have
+    # none, and then nothing else is computed.
+    headings = {index for index, words in enumerate(counts)
+                if 0 < words <= max_words and gate.admits(key := state.key(index))
+                and anchor.search(key)}
+    if not headings:
+        return
+    # words of alive prose lines, by index
+    prose_words = [words if is_prose else 0 for words, is_prose in zip(counts, prose, strict=True)]
+    for index in state.decided:
+        prose_words[index] = 0
     total = sum(prose_words)
     if not total:
         return
     table: _MarkerTable | None = None  # built when the first anchor is found
     seen_prose = seen_words = 0
-    for index, line in enumerate(lines):
+    for index in range(len(lines)):
         if prose_words[index]:
             seen_prose += 1
             seen_words += prose_words[index]
             continue
-        if seen_prose < min_prose or not line.text.strip() or state.words(index) > max_words:
-            continue
-        key = state.key(index)
-        if not gate.admits(key) or not anchor.search(key):
+        if seen_prose < min_prose or index not in headings:
             continue
         if table is None:
             table = _MarkerTable(state, _key_regex(str(params["markers"])),

@@ -62,9 +62,10 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
     # removed (a header zone taken first must not hide that the page was
     # dumped): those two only shrink when the removed lines are gone, so a
     # second cleaning can never find evidence the first one lacked.
-    lines = [i for i, text in enumerate(state.collapsed) if text]
-    if len(lines) < int(params.get("min_lines", 30)):
+    collapsed = state.collapsed
+    if len(collapsed) - collapsed.count("") < int(params.get("min_lines", 30)):
         return
+    lines = [i for i, text in enumerate(collapsed) if text]
     alive = state.alive()
     max_words = int(params.get("max_words", 12))
     share = float(params.get("min_short_share", 0.5))
