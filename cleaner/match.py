@@ -90,6 +90,21 @@ class MatchState:
     def text(self, index: int) -> str:
         return self.lines[index].text
 
+    def short_keys(self) -> dict[int, str]:
+        """The keys of every non-blank line of at most ``MAX_KEY_CHARS``
+        characters (the lines a phrase may name), computed together: the
+        lines are case-folded in one call, and a folded line that starts and
+        ends with a letter or digit is its own key."""
+        collapsed = self.collapsed
+        short = [i for i, text in enumerate(collapsed) if text and len(text) <= MAX_KEY_CHARS]
+        if not short:
+            return {}
+        folded = "\n".join([collapsed[i] for i in short]).casefold().split("\n")
+        keys = self._keys
+        for index, text in zip(short, folded, strict=True):
+            keys[index] = text if text[:1].isalnum() and text[-1:].isalnum() else line_key(text)
+        return {index: keys[index] for index in short}
+
     def key(self, index: int) -> str:
         key = self._keys.get(index)
         if key is None:
@@ -341,14 +356,13 @@ class Candidates:
         self._hits: dict[tuple[str, int], Candidate | None] = {}
         self._anywhere: dict[int, list[tuple[int, Candidate]]] = {}
         self._timeouts: dict[str, int] = {}
-        seen: dict[str, list[Candidate]] = {}  # per distinct line
-        for index, text in enumerate(state.collapsed):
-            if text and len(text) <= MAX_KEY_CHARS:
-                hits = seen.get(text)
-                if hits is None:
-                    hits = seen[text] = [Candidate(r) for r in plan.phrase_rules(state.key(index))]
-                if hits:
-                    self.phrases[index] = hits
+        seen: dict[str, list[Candidate]] = {}  # per distinct key
+        for index, key in state.short_keys().items():
+            hits = seen.get(key)
+            if hits is None:
+                hits = seen[key] = [Candidate(r) for r in plan.phrase_rules(key)]
+            if hits:
+                self.phrases[index] = hits
         self._folded: dict[int, str] = {}
         self._regional_gated: dict[int, tuple[int, ...]] = {}
         #: line -> numbers of the patterns whose document-wide gates admit it

@@ -18,12 +18,10 @@ from .textshape import collapse_lines
 def normalize(lines: tuple[Line, ...]) -> tuple[str, ...]:
     """One paragraph per non-blank kept line, in order (each what
     :func:`normalize_line` makes of it, computed for all lines at once).
-    The lines are as repair leaves them (no whitespace but U+0020)."""
-    collapsed = collapse_lines([line.text for line in lines])
-    joined = "\n".join(collapsed)
-    if not joined.isascii() and not unicodedata.is_normalized("NFC", joined):
-        collapsed = [normalize_line(text) for text in collapsed]
-    return tuple(p for p in collapsed if p)
+    The lines are as repair leaves them: no whitespace but U+0020, and NFC
+    already (collapsing spaces keeps a line NFC: it never puts two
+    characters side by side that were not)."""
+    return tuple(p for p in collapse_lines([line.text for line in lines]) if p)
 
 
 # Whitespace other than single spaces between words: only then is the line
