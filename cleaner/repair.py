@@ -122,19 +122,29 @@ def repair(text: str, fold_quotes: bool = False) -> tuple[str, tuple[Repair, ...
 def _suspect_lines(text: str) -> list[int]:
     """Indexes of the lines that may need any repair, found by whole-text
     scans with cheap character classes; most clean text has none, and then
-    ftfy never runs."""
+    ftfy never runs. A scan that finds a line goes on from the next line (a
+    damaged paragraph has hundreds of hits, and one is enough)."""
     if text.isascii():
-        hits = [m.start() for m in _ASCII_CONTROL_RE.finditer(text)]
-        if "&" in text:
-            hits.extend(m.start() for m in _ENTITY_START_RE.finditer(text))
+        scans = (_ASCII_CONTROL_RE, _ENTITY_START_RE) if "&" in text else (_ASCII_CONTROL_RE,)
     else:
-        hits = [m.start() for scan in _SUSPECT_SCANS for m in scan.finditer(text)]
-        if not unicodedata.is_normalized("NFC", text):
-            hits.extend(_non_nfc_positions(text))
-    if not hits:
-        return []
-    starts = list(accumulate((len(p) for p in text.splitlines(keepends=True)), initial=0))
-    return sorted({bisect_right(starts, position) - 1 for position in hits})
+        scans = _SUSPECT_SCANS
+    starts: list[int] = []  # where each line starts, and the end of the text
+    found: set[int] = set()
+    for scan in scans:
+        hit = scan.search(text)
+        while hit is not None:
+            if not starts:
+                starts = list(accumulate((len(p) for p in text.splitlines(keepends=True)),
+                                         initial=0))
+            line = bisect_right(starts, hit.start()) - 1
+            found.add(line)
+            hit = scan.search(text, starts[line + 1])
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        offsets = _non_nfc_positions(text)
+        if offsets and not starts:
+            starts = list(accumulate((len(p) for p in text.splitlines(keepends=True)), initial=0))
+        found.update(bisect_right(starts, position) - 1 for position in offsets)
+    return sorted(found)
 
 
 def _non_nfc_positions(text: str) -> list[int]:
