@@ -99,9 +99,11 @@ def looks_like_html(data: bytes | str) -> bool:
     head = data[:4096]
     if isinstance(head, bytes):
         head = head.decode("latin-1")
+    if not head.lstrip().startswith("<"):
+        return False  # both tests below need "<" first (most text: no regex runs)
     if _HTML_SNIFF_RE.match(head):
         return True
-    return head.lstrip().startswith("<") and len(_TAG_RE.findall(head)) >= 5
+    return len(_TAG_RE.findall(head)) >= 5
 
 
 def declared_charset(data: bytes) -> str | None:

@@ -27,7 +27,7 @@ from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
 from .options import Options
 from .prefilter import LiteralIndex, indexable
 from .ruleset import Rule, RuleSet
-from .textshape import MAX_KEY_CHARS, line_key, line_shapes, prose_flags
+from .textshape import MAX_KEY_CHARS, folded_key, line_key, line_shapes, prose_flags
 
 #: Passes always allowed; more are allowed while the document is small
 #: enough that passes x lines stays within PASS_BUDGET_LINES (each pass is
@@ -102,7 +102,7 @@ class MatchState:
         folded = "\n".join([collapsed[i] for i in short]).casefold().split("\n")
         keys = self._keys
         for index, text in zip(short, folded, strict=True):
-            keys[index] = text if text[:1].isalnum() and text[-1:].isalnum() else line_key(text)
+            keys[index] = text if text[:1].isalnum() and text[-1:].isalnum() else folded_key(text)
         return {index: keys[index] for index in short}
 
     def key(self, index: int) -> str:

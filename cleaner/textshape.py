@@ -33,7 +33,11 @@ _ASCII_EDGE = string.punctuation + string.whitespace
 def line_key(text: str) -> str:
     """The normalized key a phrase is compared with: case-folded, whitespace
     collapsed, edge punctuation, bullets and symbols trimmed. Idempotent."""
-    folded = text.casefold()
+    return folded_key(text.casefold())
+
+
+def folded_key(folded: str) -> str:
+    """:func:`line_key` of a text that is case-folded already."""
     if not (folded[:1].isalnum() and folded[-1:].isalnum()):
         # Most edges are ASCII ("Share this post:"): str.strip, not a regex,
         # when what it leaves starts and ends with a letter or digit.
