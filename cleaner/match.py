@@ -224,6 +224,9 @@ class MatchPlan:
     #: rules no document-wide gate covers (open gates, gates of one-letter
     #: literals): every line short enough for them is a candidate
     ungated: tuple[int, ...]
+    #: region -> the longest line (in words) an ungated rule of the region
+    #: may match (-1: the region has no ungated rule)
+    open_words: dict[str, int]
     #: rules whose gate is not wholly applied document-wide (the literals
     #: of a prefix-gated rule, one-letter literals): it is checked on the
     #: line before the pattern runs
@@ -313,6 +316,9 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
                          for tier, gates in sorted(tiers.items())),
         ungated=tuple(ungated),
         rechecked=frozenset(rechecked),
+        open_words={region: max((patterns[n].rule.max_words or 0 for n in ungated
+                                 if patterns[n].rule.region == region), default=-1)
+                    for region in ("anywhere", "head", "tail")},
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
         head_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "head"),
         tail_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "tail"),
@@ -405,12 +411,12 @@ class Candidates:
                 line = scanned[k]
                 admitted[line] = admitted.get(line, ()) + tuple(owners)
         self.maybe.update(admitted)
-        for rules, lines in ((plan.anywhere_set, self.anywhere_maybe),
-                             (plan.head_set, self.head_maybe), (plan.tail_set, self.tail_maybe)):
+        for rules, lines, words in (
+                (plan.anywhere_set, self.anywhere_maybe, plan.open_words["anywhere"]),
+                (plan.head_set, self.head_maybe, plan.open_words["head"]),
+                (plan.tail_set, self.tail_maybe, plan.open_words["tail"])):
             lines.update(i for i, numbers in admitted.items() if not rules.isdisjoint(numbers))
             # the ungated rules may match any line short enough for them
-            words = max((self.patterns[n].rule.max_words or 0
-                         for n in plan.ungated if n in rules), default=-1)
             if words >= 0:
                 open_lines = [i for i in eligible if counts[i] <= words]
                 lines.update(open_lines)

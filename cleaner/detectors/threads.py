@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..prefilter import Gate, gate_for
+from ..prefilter import Gate, LiteralIndex, gate_for, indexable
 
 if TYPE_CHECKING:
     from ..match import MatchState
@@ -28,6 +28,27 @@ def _key_gate(pattern: str) -> Gate:
     """The pattern's gate (keys are collapsed and case-folded lines, what a
     gate reads): most lines are refused without running the regex."""
     return gate_for(pattern)
+
+
+@lru_cache(maxsize=32)
+def _key_index(pattern: str) -> LiteralIndex | None:
+    """The pattern's gate as an index that finds the keys it admits among
+    many in one pass (None when the gate cannot be indexed)."""
+    gate = _key_gate(pattern)
+    if gate.prefixes is not None:
+        return LiteralIndex({}, {0: gate})
+    if indexable(gate):
+        return LiteralIndex({0: gate}, {})
+    return None
+
+
+def _admitted(pattern: str, keys: list[str]) -> list[int]:
+    """Positions of the keys the pattern's gate admits."""
+    index = _key_index(pattern)
+    if index is None:
+        gate = _key_gate(pattern)
+        return [n for n, key in enumerate(keys) if gate.admits(key)]
+    return sorted(index.owners_by_line("\n".join(keys))) if keys else []
 
 
 def comment_thread(state: MatchState, rule: Rule) -> None:
@@ -57,16 +78,16 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
     counts; a line already decided keeps its rule."""
     params = rule.param_map
     anchor = _key_regex(str(params["anchor"]))
-    gate = _key_gate(str(params["anchor"]))
     max_words = int(params.get("max_words", 12))
     min_prose = int(params.get("min_prose_before", 3))
     min_share = float(params.get("min_share_before", 0.25))
     lines, counts, prose = state.lines, state.word_counts, state.prose_flags
     # The lines that could be a heading, found first: most documents have
     # none, and then nothing else is computed.
-    headings = {index for index, words in enumerate(counts)
-                if 0 < words <= max_words and gate.admits(key := state.key(index))
-                and anchor.search(key)}
+    short = [index for index, words in enumerate(counts) if 0 < words <= max_words]
+    keys = [state.key(index) for index in short]
+    headings = {short[n] for n in _admitted(str(params["anchor"]), keys)
+                if anchor.search(keys[n])}
     if not headings:
         return
     # words of alive prose lines, by index
