@@ -196,6 +196,21 @@ def _document_position(element) -> tuple[int, ...]:
     return tuple(reversed(path))
 
 
+def check_selectors(selectors: tuple[str, ...]) -> None:
+    """Raise ValueError naming the first selector that is not valid CSS.
+    Cheaper than compiling them: lxml is not needed (loading rules for
+    text input does not import it)."""
+    from cssselect import GenericTranslator, SelectorError
+
+    for selector in selectors:
+        if _SIMPLE_SELECTOR_RE.match(selector.strip()):
+            continue
+        try:
+            GenericTranslator().css_to_xpath(selector)
+        except SelectorError as exc:
+            raise ValueError(f"bad CSS selector: {exc}") from None
+
+
 def compile_selectors(selectors: tuple[str, ...]) -> CompiledSelectors:
     """CSS selectors -> :class:`CompiledSelectors` (ValueError if one is bad)."""
     from cssselect import GenericTranslator, SelectorError

@@ -198,7 +198,18 @@ def _product(left: frozenset[str] | None, right: frozenset[str] | None,
 
 
 def _sequence(items) -> _Shape:
-    shapes = [_item(op, av) for op, av in items]
+    shapes = []
+    text: list[str] = []  # a run of literal characters becomes one string
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            text.append(chr(av).casefold())
+            continue
+        if text:
+            shapes.append(_string("".join(text)))
+            text = []
+        shapes.append(_item(op, av))
+    if text:
+        shapes.append(_string("".join(text)))
     exact: frozenset[str] | None = frozenset({""})
     candidates: list[frozenset[str]] = []
     run: frozenset[str] | None = frozenset({""})
@@ -238,8 +249,12 @@ def _prefixes(shapes: list[_Shape]) -> frozenset[str] | None:
 
 
 def _literal(code: int) -> _Shape:
-    folded = frozenset({chr(code).casefold()})
-    return _Shape(folded, None, folded)
+    return _string(chr(code).casefold())
+
+
+def _string(folded: str) -> _Shape:
+    strings = frozenset({folded})
+    return _Shape(strings, None, strings)
 
 
 def _item(op, av) -> _Shape:

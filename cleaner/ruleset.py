@@ -128,7 +128,6 @@ class RuleSet:
     phrase_index: dict[str, list[Rule]] = field(default_factory=dict, repr=False)
     pattern_rules: list[CompiledRule] = field(default_factory=list, repr=False)
     kind_rules: list[Rule] = field(default_factory=list, repr=False)
-    dom_rules: list[CompiledRule] = field(default_factory=list, repr=False)
     #: match plans per (language, domain), built by cleaner.match
     _plans: dict = field(default_factory=dict, repr=False)
     _indexes: dict = field(default_factory=dict, repr=False)
@@ -138,7 +137,6 @@ class RuleSet:
 
     def _compile(self) -> None:
         self.phrase_index, self.pattern_rules, self.kind_rules = {}, [], []
-        self.dom_rules = []
         for rule in self.rules:
             if not rule.enabled:
                 continue
@@ -150,10 +148,15 @@ class RuleSet:
                     CompiledRule(rule, compile_pattern(rule), gate_for(rule.pattern)))
             elif rule.kind is not None:
                 self.kind_rules.append(rule)
-            elif rule.selectors:
-                from .extract import compile_selectors  # late: only HTML users pay
 
-                self.dom_rules.append(CompiledRule(rule, compile_selectors(rule.selectors)))
+    @cached_property
+    def dom_rules(self) -> list[CompiledRule]:
+        """The selector rules, compiled on first use: only HTML input needs
+        them (and lxml, which compiling them imports)."""
+        from .extract import compile_selectors
+
+        return [CompiledRule(rule, compile_selectors(rule.selectors))
+                for rule in self.rules if rule.enabled and rule.selectors]
 
     def __reduce__(self):
         return (RuleSet, (self.rules, self.sources))
@@ -181,12 +184,26 @@ def pattern_flags(case_sensitive: bool) -> int:
     """The flags every rule pattern is compiled with."""
     flags = regex.UNICODE | regex.VERSION1
     if not case_sensitive:
-        flags |= regex.IGNORECASE | regex.FULLCASE
+        flags |= regex.IGNORECASE
     return flags
 
 
+#: Case-insensitive patterns use simple case folding ("(?-f)": version 1
+#: of the regex module turns full folding on with IGNORECASE). Full folding
+#: (ß matching "ss", "ﬁ" matching "fi") made compiling the default rules
+#: three times slower, and no default pattern needs it; phrase rules still
+#: compare fully case-folded keys.
+SIMPLE_CASE_FOLDING = "(?-f)"
+
+
+def compile_rule_pattern(pattern: str, case_sensitive: bool) -> Any:
+    """A rule's pattern, compiled as it runs (raises ``regex.error``)."""
+    prefix = "" if case_sensitive else SIMPLE_CASE_FOLDING
+    return regex.compile(prefix + pattern, pattern_flags(case_sensitive))
+
+
 def compile_pattern(rule: Rule) -> Any:
-    return regex.compile(rule.pattern, pattern_flags(rule.case_sensitive))
+    return compile_rule_pattern(rule.pattern, rule.case_sensitive)
 
 
 def default_rules_dir() -> Path:
@@ -331,10 +348,10 @@ def _validate_rule(raw: Any, source: str, position: int, problems: list[str]) ->
             bad("'selectors' must be a non-empty list of CSS selectors")
             selectors = []
         else:
-            from .extract import compile_selectors
+            from .extract import check_selectors
 
             try:
-                compile_selectors(tuple(selectors))
+                check_selectors(tuple(selectors))
             except ValueError as exc:
                 bad(str(exc))
         if action != DROP_ELEMENT:
@@ -354,7 +371,7 @@ def _validate_rule(raw: Any, source: str, position: int, problems: list[str]) ->
             pattern = None
         else:
             try:  # with the flags it will run with: regex's cache spares a second compile
-                regex.compile(pattern, pattern_flags(raw.get("case_sensitive") is True))
+                compile_rule_pattern(pattern, raw.get("case_sensitive") is True)
             except regex.error as exc:
                 bad(f"pattern does not compile: {exc}")
     kind = raw.get("kind")
@@ -397,8 +414,7 @@ def _validate_rule(raw: Any, source: str, position: int, problems: list[str]) ->
             bad(f"'examples.{key}' must be a list of strings")
     if action == LIFT_METADATA and pattern is not None and isinstance(pattern, str):
         try:
-            if not regex.compile(pattern, pattern_flags(raw.get("case_sensitive") is True)
-                                 ).groupindex:
+            if not compile_rule_pattern(pattern, raw.get("case_sensitive") is True).groupindex:
                 bad("a lift-metadata pattern needs named groups, e.g. (?<author>…)")
         except regex.error:
             pass
