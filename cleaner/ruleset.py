@@ -27,7 +27,7 @@ import regex
 
 from .errors import RuleSetError
 from .model import ACTIONS, DROP_ELEMENT, DROP_SECTION, LIFT_METADATA, STRIP_HEADER
-from .prefilter import OPEN, Gate, gate_for
+from .prefilter import OPEN, Gate
 from .textshape import line_key
 
 REGIONS = ("head", "tail", "anywhere")
@@ -136,6 +136,9 @@ class RuleSet:
         self._compile()
 
     def _compile(self) -> None:
+        from .gatecache import GateCache, cache_dir
+
+        gates = GateCache(cache_dir())
         self.phrase_index, self.pattern_rules, self.kind_rules = {}, [], []
         for rule in self.rules:
             if not rule.enabled:
@@ -145,9 +148,10 @@ class RuleSet:
                     self.phrase_index.setdefault(line_key(phrase), []).append(rule)
             elif rule.pattern is not None:
                 self.pattern_rules.append(
-                    CompiledRule(rule, compile_pattern(rule), gate_for(rule.pattern)))
+                    CompiledRule(rule, compile_pattern(rule), gates.gate(rule.pattern)))
             elif rule.kind is not None:
                 self.kind_rules.append(rule)
+        gates.save()
 
     @cached_property
     def dom_rules(self) -> list[CompiledRule]:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from cleaner import Cleaner, load_rules
+
+# The gate cache goes to a directory of this test session (CLI tests inherit
+# it), not to the user's ~/.cache.
+os.environ.setdefault("CLEANER_CACHE_DIR", tempfile.mkdtemp(prefix="cleaner-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
