@@ -4,7 +4,7 @@ pattern's syntax tree again in every process.
 A gate depends only on its pattern's text, the analysis (``ANALYSIS``,
 raised when :mod:`cleaner.prefilter` changes what it derives) and the
 Python version (whose regex parser the analysis reads). The cache is a JSON
-file of ``key -> [prefixes, must]``, where the key is a hash of all three:
+file of ``key -> [prefixes, must, digit]``, where the key is a hash of all three:
 plain data, so a cache file someone else wrote can make loading slower, or
 gates wrong only if it was forged — and a forged gate only makes a rule
 miss lines, never remove one it would not match (the pattern still decides).
@@ -28,7 +28,7 @@ from pathlib import Path
 from .prefilter import Gate, gate_for
 
 #: Raise when the analysis in cleaner.prefilter changes its results.
-ANALYSIS = 1
+ANALYSIS = 2
 #: A cache grown past this many gates starts again (patterns of rule files
 #: long gone should not make every load read a large file).
 MAX_ENTRIES = 20_000
@@ -70,17 +70,17 @@ class GateCache:
         """The pattern's gate (the same as :func:`gate_for` gives)."""
         key = _key(pattern)
         entry = self._entries.get(key)
-        if isinstance(entry, list) and len(entry) == 2 and all(
+        if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], bool) and all(
                 part is None or (isinstance(part, list) and all(isinstance(s, str) for s in part))
-                for part in entry):
-            prefixes, must = entry
+                for part in entry[:2]):
+            prefixes, must, digit = entry
             return Gate(tuple(prefixes) if prefixes is not None else None,
-                        tuple(must) if must is not None else None)
+                        tuple(must) if must is not None else None, digit)
         gate = gate_for(pattern)
         if len(self._entries) >= MAX_ENTRIES:
             self._entries = {}
         self._entries[key] = [list(gate.prefixes) if gate.prefixes is not None else None,
-                              list(gate.must) if gate.must is not None else None]
+                              list(gate.must) if gate.must is not None else None, gate.digit]
         self._dirty = True
         return gate
 

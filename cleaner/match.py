@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from .errors import PatternTimeout
 from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
 from .options import Options
-from .prefilter import LiteralIndex, indexable
+from .prefilter import LiteralIndex, has_digit, indexable
 from .ruleset import Rule, RuleSet
 from .textshape import MAX_KEY_CHARS, folded_key, line_key, line_shapes, prose_flags
 
@@ -225,8 +225,10 @@ class MatchPlan:
     #: literals): every line short enough for them is a candidate
     ungated: tuple[int, ...]
     #: region -> the longest line (in words) an ungated rule of the region
-    #: may match (-1: the region has no ungated rule)
+    #: may match (-1: the region has no ungated rule), and whether all of
+    #: them need a digit in the line
     open_words: dict[str, int]
+    open_digit: dict[str, bool]
     #: rules whose gate is not wholly applied document-wide (the literals
     #: of a prefix-gated rule, one-letter literals): it is checked on the
     #: line before the pattern runs
@@ -302,10 +304,12 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
             tiers.setdefault(tier, ({}, {}))[1][number] = gate
         elif indexable(gate):
             tiers.setdefault(tier, ({}, {}))[0][number] = gate
+            if gate.digit:
+                rechecked.add(number)
             continue
         else:
             ungated.append(number)
-        if gate.must is not None:
+        if gate.must is not None or gate.digit:
             rechecked.add(number)
     return MatchPlan(
         language=language,
@@ -318,6 +322,9 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
         rechecked=frozenset(rechecked),
         open_words={region: max((patterns[n].rule.max_words or 0 for n in ungated
                                  if patterns[n].rule.region == region), default=-1)
+                    for region in ("anywhere", "head", "tail")},
+        open_digit={region: all(patterns[n].gate.digit for n in ungated
+                                if patterns[n].rule.region == region)
                     for region in ("anywhere", "head", "tail")},
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
         head_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "head"),
@@ -411,14 +418,17 @@ class Candidates:
                 line = scanned[k]
                 admitted[line] = admitted.get(line, ()) + tuple(owners)
         self.maybe.update(admitted)
-        for rules, lines, words in (
-                (plan.anywhere_set, self.anywhere_maybe, plan.open_words["anywhere"]),
-                (plan.head_set, self.head_maybe, plan.open_words["head"]),
-                (plan.tail_set, self.tail_maybe, plan.open_words["tail"])):
+        for region, rules, lines in (("anywhere", plan.anywhere_set, self.anywhere_maybe),
+                                     ("head", plan.head_set, self.head_maybe),
+                                     ("tail", plan.tail_set, self.tail_maybe)):
             lines.update(i for i, numbers in admitted.items() if not rules.isdisjoint(numbers))
-            # the ungated rules may match any line short enough for them
+            # the ungated rules may match any line short enough for them (with
+            # a digit, when they all need one)
+            words = plan.open_words[region]
             if words >= 0:
                 open_lines = [i for i in eligible if counts[i] <= words]
+                if plan.open_digit[region]:
+                    open_lines = [i for i in open_lines if has_digit(collapsed[i])]
                 lines.update(open_lines)
                 self.maybe.update(open_lines)
 

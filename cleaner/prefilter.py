@@ -7,7 +7,8 @@ of the pattern with Unicode property classes widened to "any character"):
 
 - ``prefixes``: strings (case-folded) one of which every match of a
   ``^``-anchored pattern starts with;
-- ``must``: literal strings (case-folded) one of which every match contains.
+- ``must``: literal strings (case-folded) one of which every match contains;
+- ``digit``: every match contains a decimal digit (``\\d``: "5 °C").
 
 Gates read the line the patterns read: whitespace-collapsed, so every
 whitespace character in it is a single space, and ``\\s`` can be read as a
@@ -23,6 +24,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
+
+import regex
 
 try:  # Python 3.11+
     from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -60,11 +63,14 @@ class Gate:
 
     prefixes: tuple[str, ...] | None = None
     must: tuple[str, ...] | None = None
+    digit: bool = False
     _must_re: re.Pattern | None = field(default=None, repr=False, compare=False)
 
     def admits(self, folded: str) -> bool:
         """Whether a line (collapsed, case-folded) may match."""
         if self.prefixes is not None and not folded.startswith(self.prefixes):
+            return False
+        if self.digit and not has_digit(folded):
             return False
         if self.must is None:
             return True
@@ -76,6 +82,15 @@ class Gate:
 
 
 OPEN = Gate()
+
+# The digit the patterns' \d matches: the same engine's, so that a gate
+# never refuses a digit its pattern accepts.
+_DIGIT_RE = regex.compile(r"\d")
+
+
+def has_digit(text: str) -> bool:
+    """Whether ``text`` holds a character the rule patterns' ``\\d`` matches."""
+    return _DIGIT_RE.search(text) is not None
 
 
 def indexable(gate: Gate) -> bool:
@@ -172,7 +187,37 @@ def gate_for(pattern: str) -> Gate:
         else None
     must = _best(shape)
     return Gate(tuple(sorted(prefixes)) if prefixes else None,
-                tuple(sorted(_minimal(must))) if must else None)
+                tuple(sorted(_minimal(must))) if must else None, _needs_digit(items))
+
+
+def _needs_digit(items) -> bool:
+    """Whether every match of a sequence holds a decimal digit: some piece
+    of it must match one (a literal digit, ``\\d``, a class of digits only,
+    repeated at least once, or one in every alternative)."""
+    return any(_item_needs_digit(op, av) for op, av in items)
+
+
+def _item_needs_digit(op, av) -> bool:
+    c = sre_constants
+    if op is c.LITERAL:
+        return has_digit(chr(av))
+    if op is c.IN:
+        return bool(av) and all(
+            (kind is c.CATEGORY and value in (c.CATEGORY_DIGIT, c.CATEGORY_UNI_DIGIT))
+            or (kind is c.LITERAL and has_digit(chr(value)))
+            or (kind is c.RANGE and value[1] - value[0] < MAX_CLASS_CHARS
+                and all(has_digit(chr(code)) for code in range(value[0], value[1] + 1)))
+            for kind, value in av)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+        low, _, body = av
+        return low >= 1 and _needs_digit(list(body))
+    if op is c.SUBPATTERN:
+        return _needs_digit(list(av[-1]))
+    if op is getattr(c, "ATOMIC_GROUP", None):
+        return _needs_digit(list(av))
+    if op is c.BRANCH:
+        return all(_needs_digit(list(seq)) for seq in av[1])
+    return False
 
 
 def _minimal(strings: frozenset[str]) -> frozenset[str]:

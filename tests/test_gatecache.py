@@ -40,7 +40,7 @@ def test_a_forged_entry_of_the_wrong_shape_is_ignored(tmp_path):
     cache.save()
     entries = json.loads((tmp_path / FILE_NAME).read_text())
     key = next(iter(entries))
-    entries[key] = [["ok"], [3]]  # not strings
+    entries[key] = [["ok"], [3], True]  # not strings
     (tmp_path / FILE_NAME).write_text(json.dumps(entries))
     assert GateCache(tmp_path).gate(PATTERNS[0]) == gate_for(PATTERNS[0])
 

@@ -159,3 +159,31 @@ def test_indexable_gates_have_no_one_letter_literal():
     assert not indexable(Gate(must=("c", "cde")))
     assert not indexable(Gate(must=("7", "cde")))
     assert not indexable(OPEN)
+
+
+@pytest.mark.parametrize(("pattern", "digit"), [
+    (r"^\d{1,3}\s*°", True),
+    (r"(?:19|20)\d\d", True),
+    (r"[0-9]{2} min", True),
+    (r"(?:\d+|one|no)\s+comments", False),
+    (r"\d?\s*min", False),
+    (r"[^\d]+", False),
+    (r"[\d.]+", False),
+    (r"(?:a\d|\db)", True),
+    (r"\p{Nd}+", False),  # property classes are read as "any character"
+])
+def test_digit_analysis(pattern, digit):
+    gate = gate_for(pattern)
+    assert gate.digit is digit
+    if digit:
+        assert not gate.admits("no digits here")
+
+
+def test_digit_gate_accepts_every_digit_the_pattern_accepts():
+    """The gate's digit test is the patterns' own ``\\d`` (same engine):
+    Arabic-Indic and full-width digits count."""
+    compiled = regex.compile(r"^\d{1,3}\s*°", regex.V1)
+    gate = gate_for(r"^\d{1,3}\s*°")
+    for line in ["٣ °", "５ °", "7 °"]:
+        assert compiled.search(line)
+        assert gate.admits(line.casefold())
