@@ -110,8 +110,8 @@ def _bullet_runs(state: MatchState, alive: list[int], marks: str) -> list[list[i
             current = []
         if starts:
             current = [index]
-        elif len(_marks_re(marks).findall(text)) >= 2:
-            runs.append([index])
+        elif any(m in text for m in marks) and len(_marks_re(marks).findall(text)) >= 2:
+            runs.append([index])  # (the "in" tests first: most lines hold no mark)
     if current:
         runs.append(current)
     return runs
