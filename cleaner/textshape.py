@@ -81,10 +81,19 @@ _NOT_DENSE_LEADS = bytes(b for b in range(256) if b not in b"\xe0\xe1\xe3\xe4\xe
 HUGE_LINE_CHARS = 100_000
 
 
+# ... and the Han radicals (U+2E80-U+2FDF), whose lead byte \xe2 is also
+# that of common punctuation (curly quotes): found by their first two bytes.
+_RADICAL_PREFIXES = (b"\xe2\xba", b"\xe2\xbb", b"\xe2\xbc", b"\xe2\xbd", b"\xe2\xbe",
+                     b"\xe2\xbf")
+
+
 def _maybe_dense(text: str) -> bool:
     """False when ``text`` has no character of a dense script (True may be wrong)."""
-    return not text.isascii() and bool(
-        text.encode("utf-8", "surrogatepass").translate(None, _NOT_DENSE_LEADS))
+    if text.isascii():
+        return False
+    data = text.encode("utf-8", "surrogatepass")
+    return bool(data.translate(None, _NOT_DENSE_LEADS)) or any(
+        prefix in data for prefix in _RADICAL_PREFIXES)
 
 
 def collapse_lines(texts: list[str], joined: str | None = None) -> list[str]:
@@ -147,7 +156,7 @@ def word_count(text: str) -> int:
     if len(text) > 100_000:  # a huge line: counting spaces is enough for any threshold
         return text.count(" ") + 1
     count = len(text.split())
-    if not text.isascii():
+    if _maybe_dense(text):
         count += len(_DENSE_SCRIPT_RE.findall(text)) // 2
     return count
 
