@@ -82,18 +82,22 @@ HUGE_LINE_CHARS = 100_000
 
 
 # ... and the Han radicals (U+2E80-U+2FDF), whose lead byte \xe2 is also
-# that of common punctuation (curly quotes): found by their first two bytes.
+# that of common punctuation (curly quotes): found by their first two bytes,
+# among the bytes that can matter (deleting the others keeps the two bytes
+# of a radical side by side, and may only add false alarms).
 _RADICAL_PREFIXES = (b"\xe2\xba", b"\xe2\xbb", b"\xe2\xbc", b"\xe2\xbd", b"\xe2\xbe",
                      b"\xe2\xbf")
+_NOT_KEPT = bytes(b for b in range(256)
+                  if b in _NOT_DENSE_LEADS and b != 0xE2 and not 0xBA <= b <= 0xBF)
 
 
 def _maybe_dense(text: str) -> bool:
     """False when ``text`` has no character of a dense script (True may be wrong)."""
     if text.isascii():
         return False
-    data = text.encode("utf-8", "surrogatepass")
-    return bool(data.translate(None, _NOT_DENSE_LEADS)) or any(
-        prefix in data for prefix in _RADICAL_PREFIXES)
+    kept = text.encode("utf-8", "surrogatepass").translate(None, _NOT_KEPT)
+    return bool(kept) and (bool(kept.translate(None, _NOT_DENSE_LEADS)) or any(
+        prefix in kept for prefix in _RADICAL_PREFIXES))
 
 
 def collapse_lines(texts: list[str], joined: str | None = None) -> list[str]:
