@@ -82,13 +82,14 @@ HUGE_LINE_CHARS = 100_000
 
 
 # ... and the Han radicals (U+2E80-U+2FDF), whose lead byte \xe2 is also
-# that of common punctuation (curly quotes): found by their first two bytes,
-# among the bytes that can matter (deleting the others keeps the two bytes
-# of a radical side by side, and may only add false alarms).
+# that of common punctuation (curly quotes): found by their first two bytes
+# among the lead bytes above, \xe2 and the continuation bytes (the byte
+# after \xe2 is always a continuation byte, so deleting the rest keeps the
+# pair side by side, and makes no false one).
 _RADICAL_PREFIXES = (b"\xe2\xba", b"\xe2\xbb", b"\xe2\xbc", b"\xe2\xbd", b"\xe2\xbe",
                      b"\xe2\xbf")
 _NOT_KEPT = bytes(b for b in range(256)
-                  if b in _NOT_DENSE_LEADS and b != 0xE2 and not 0xBA <= b <= 0xBF)
+                  if b in _NOT_DENSE_LEADS and b != 0xE2 and not 0x80 <= b <= 0xBF)
 
 
 def _maybe_dense(text: str) -> bool:
