@@ -96,14 +96,14 @@ class MatchState:
         lines are case-folded in one call, and a folded line that starts and
         ends with a letter or digit is its own key."""
         collapsed = self.collapsed
-        short = [i for i, text in enumerate(collapsed) if text and len(text) <= MAX_KEY_CHARS]
+        short = [i for i, text in enumerate(collapsed) if 0 < len(text) <= MAX_KEY_CHARS]
         if not short:
             return {}
         folded = "\n".join([collapsed[i] for i in short]).casefold().split("\n")
-        keys = self._keys
-        for index, text in zip(short, folded, strict=True):
-            keys[index] = text if text[:1].isalnum() and text[-1:].isalnum() else folded_key(text)
-        return {index: keys[index] for index in short}
+        keys = {index: text if text[0].isalnum() and text[-1].isalnum() else folded_key(text)
+                for index, text in zip(short, folded, strict=True)}
+        self._keys.update(keys)
+        return keys
 
     def key(self, index: int) -> str:
         key = self._keys.get(index)
@@ -370,7 +370,10 @@ class Candidates:
         self._anywhere: dict[int, list[tuple[int, Candidate]]] = {}
         self._timeouts: dict[str, int] = {}
         seen: dict[str, list[Candidate]] = {}  # per distinct key
+        indexed = plan.phrase_index
         for index, key in state.short_keys().items():
+            if key not in indexed:
+                continue  # (most lines)
             hits = seen.get(key)
             if hits is None:
                 hits = seen[key] = [Candidate(r) for r in plan.phrase_rules(key)]
