@@ -97,8 +97,8 @@ def _maybe_dense(text: str) -> bool:
     if text.isascii():
         return False
     kept = text.encode("utf-8", "surrogatepass").translate(None, _NOT_KEPT)
-    return bool(kept) and (bool(kept.translate(None, _NOT_DENSE_LEADS)) or any(
-        prefix in kept for prefix in _RADICAL_PREFIXES))
+    return bool(kept) and (bool(kept.translate(None, _NOT_DENSE_LEADS)) or (
+        b"\xe2" in kept and any(prefix in kept for prefix in _RADICAL_PREFIXES)))
 
 
 def collapse_lines(texts: list[str], joined: str | None = None) -> list[str]:
@@ -125,10 +125,15 @@ def line_shapes(texts: list[str]) -> tuple[list[str], list[int]]:
     joined = "\n".join(texts)
     collapsed = collapse_lines(texts, joined)
     counts = [c.count(" ") + 1 if c else 0 for c in collapsed]
-    if len(joined) > HUGE_LINE_CHARS or _maybe_dense(joined):
+    if len(joined) > HUGE_LINE_CHARS and max(map(len, texts)) > HUGE_LINE_CHARS:
         for n, text in enumerate(texts):
-            if len(text) > HUGE_LINE_CHARS or _maybe_dense(text):
+            if len(text) > HUGE_LINE_CHARS:
                 counts[n] = word_count(text)
+    if _maybe_dense(joined):
+        # (a space-separated word count is len(text.split()) on these texts)
+        for n, text in enumerate(texts):
+            if len(text) <= HUGE_LINE_CHARS and _maybe_dense(text):
+                counts[n] += len(_DENSE_SCRIPT_RE.findall(text)) // 2
     return collapsed, counts
 
 
