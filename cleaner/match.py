@@ -105,6 +105,11 @@ class MatchState:
         self._keys.update(keys)
         return keys
 
+    def keys_known(self) -> dict[int, str]:
+        """The keys computed so far, by line (for a fast look-up before
+        :meth:`key`; callers must not change it)."""
+        return self._keys
+
     def key(self, index: int) -> str:
         key = self._keys.get(index)
         if key is None:
@@ -431,7 +436,8 @@ class Candidates:
             if words >= 0:
                 open_lines = [i for i in eligible if counts[i] <= words]
                 if plan.open_digit[region]:
-                    open_lines = [i for i in open_lines if has_digit(collapsed[i])]
+                    digits: dict[str, bool] = {}  # per distinct line
+                    open_lines = [i for i in open_lines if _memo_digit(digits, collapsed[i])]
                 lines.update(open_lines)
                 self.maybe.update(open_lines)
 
@@ -548,6 +554,13 @@ class Candidates:
 #: the rest of it (with ``on_pattern_timeout="skip"``): a hostile document of
 #: many distinct adversarial lines then costs a few time-outs, not one per line.
 MAX_TIMEOUTS_PER_RULE = 3
+
+
+def _memo_digit(memo: dict[str, bool], text: str) -> bool:
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = has_digit(text)
+    return found
 
 
 def _lifted(groups: dict[str, str | None]) -> dict[str, str] | None:

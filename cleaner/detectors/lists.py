@@ -35,7 +35,8 @@ def headline_list(state: MatchState, rule: Rule) -> None:
     taken: it is part of the article."""
     params = rule.param_map
     alive = state.alive()
-    last_prose = next((n for n in range(len(alive) - 1, -1, -1) if state.prose(alive[n])), None)
+    prose = state.prose_flags
+    last_prose = next((n for n in range(len(alive) - 1, -1, -1) if prose[alive[n]]), None)
     if last_prose is None:
         return
     tail = alive[last_prose + 1:]

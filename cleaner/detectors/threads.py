@@ -85,7 +85,8 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
     # The lines that could be a heading, found first: most documents have
     # none, and then nothing else is computed.
     short = [index for index, words in enumerate(counts) if 0 < words <= max_words]
-    keys = [state.key(index) for index in short]
+    cached, key = state.keys_known(), state.key
+    keys = [cached.get(index) or key(index) for index in short]
     headings = {short[n] for n in _admitted(str(params["anchor"]), keys)
                 if anchor.search(keys[n])}
     if not headings:

@@ -55,7 +55,8 @@ def lift_title(state: MatchState, rule: Rule) -> None:
     text = state.text(first).strip()
     if not looks_like_title(text, rule.param_map):
         return
-    if not any(state.prose(i) for i in alive[1:]):
+    prose = state.prose_flags
+    if not any(prose[i] for i in alive[1:]):
         return
     state.title = " ".join(text.split())
     state.decide(first, rule, lifted={"title": state.title})

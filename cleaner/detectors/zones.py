@@ -24,7 +24,8 @@ def header_zone(state: MatchState, rule: Rule) -> None:
     params = rule.param_map
     max_words, max_gap = int(params.get("max_words", 5)), int(params.get("max_gap", 3))
     alive = state.alive()
-    first_prose = next((n for n, i in enumerate(alive) if state.prose(i)), None)
+    prose = state.prose_flags
+    first_prose = next((n for n, i in enumerate(alive) if prose[i]), None)
     if first_prose is None:
         return
     title_at = None
@@ -72,7 +73,8 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
     counts = state.word_counts
     if not alive or sum(counts[i] <= max_words for i in alive) < share * len(alive):
         return  # not enough short lines for a dumped page, prose or not
-    short = [_is_short(state, i, max_words) for i in alive]
+    prose = state.prose_flags
+    short = [not prose[i] and counts[i] <= max_words for i in alive]
     # Menu-like: a few words, no digits. Tables and stat lists have digits.
     digits: dict[str, bool] = {}  # per distinct line: a menu repeats its rows
     menu_like = 0
@@ -98,17 +100,14 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
     while end + 1 < len(alive) and ends_sentence(state.text(alive[end + 1])) \
             and state.words(alive[end + 1]) >= 3:
         end += 1
-    above = sum(_is_short(state, i, max_words) for i in lines if i < alive[start])
+    first = alive[start]
+    above = sum(not prose[i] and counts[i] <= max_words for i in lines if i < first)
     if above < int(params.get("min_before", 10)):
         return
     far = _far_from(short, start, end, int(params.get("far_gap", 0)))
     for n, index in enumerate(alive):
         if (short[n] or far[n]) and not start <= n <= end:
             state.decide(index, rule)
-
-
-def _is_short(state: MatchState, index: int, max_words: int) -> bool:
-    return not state.prose(index) and state.words(index) <= max_words
 
 
 def _far_from(short: list[bool], start: int, end: int, gap: int) -> list[bool]:
