@@ -86,8 +86,7 @@ HUGE_LINE_CHARS = 100_000
 # among the lead bytes above, \xe2 and the continuation bytes (the byte
 # after \xe2 is always a continuation byte, so deleting the rest keeps the
 # pair side by side, and makes no false one).
-_RADICAL_PREFIXES = (b"\xe2\xba", b"\xe2\xbb", b"\xe2\xbc", b"\xe2\xbd", b"\xe2\xbe",
-                     b"\xe2\xbf")
+_RADICAL_RE = re.compile(rb"\xe2[\xba-\xbf]")
 _NOT_KEPT = bytes(b for b in range(256)
                   if b in _NOT_DENSE_LEADS and b != 0xE2 and not 0x80 <= b <= 0xBF)
 
@@ -97,8 +96,8 @@ def _maybe_dense(text: str) -> bool:
     if text.isascii():
         return False
     kept = text.encode("utf-8", "surrogatepass").translate(None, _NOT_KEPT)
-    return bool(kept) and (bool(kept.translate(None, _NOT_DENSE_LEADS)) or (
-        b"\xe2" in kept and any(prefix in kept for prefix in _RADICAL_PREFIXES)))
+    return bool(kept) and (bool(kept.translate(None, _NOT_DENSE_LEADS))
+                           or _RADICAL_RE.search(kept) is not None)
 
 
 def collapse_lines(texts: list[str], joined: str | None = None) -> list[str]:
