@@ -238,6 +238,9 @@ class MatchPlan:
     #: of a prefix-gated rule, one-letter literals): it is checked on the
     #: line before the pattern runs
     rechecked: frozenset[int]
+    #: each rule's ``max_words`` and ``within`` (0 when unset), by number
+    max_words_of: tuple[int, ...]
+    within_of: tuple[int, ...]
     #: numbers of the rules of each region
     anywhere_set: frozenset[int]
     head_set: frozenset[int]
@@ -331,6 +334,8 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
         open_digit={region: all(patterns[n].gate.digit for n in ungated
                                 if patterns[n].rule.region == region)
                     for region in ("anywhere", "head", "tail")},
+        max_words_of=tuple(c.rule.max_words or 0 for c in patterns),
+        within_of=tuple(c.rule.within or 0 for c in patterns),
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
         head_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "head"),
         tail_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "tail"),
@@ -385,7 +390,7 @@ class Candidates:
             if hits:
                 self.phrases[index] = hits
         self._folded: dict[int, str] = {}
-        self._regional_gated: dict[int, tuple[int, ...]] = {}
+        self._regional_gated: dict[tuple[int, str], tuple[int, ...]] = {}
         #: line -> numbers of the patterns whose document-wide gates admit it
         #: (unordered; the ungated patterns are not listed)
         self.admitted: dict[int, tuple[int, ...]] = {}
@@ -456,13 +461,18 @@ class Candidates:
         if index not in self.maybe:
             return found
         plan = self.plan
-        regional = self._regional(index) if before < plan.head or after < plan.tail else ()
+        regional = ()
+        if before < plan.head:
+            regional = self._regional(index, "head")
+        if after < plan.tail:
+            regional += self._regional(index, "tail")
         anywhere = self._anywhere_hits(index) if index in self.anywhere_maybe else ()
         if not regional and not anywhere:
             return found
         hits = list(anywhere)
+        within = plan.within_of
         for number in regional:
-            if in_region(self.patterns[number].rule, before, after):
+            if (before if number in plan.head_set else after) < within[number]:
                 hit = self._pattern(index, number)
                 if hit is not None:
                     hits.append((number, hit))
@@ -474,19 +484,22 @@ class Candidates:
         document-wide gate admitted it, and the ungated ones."""
         return self.admitted.get(index, ()) + self.plan.ungated
 
-    def _regional(self, index: int) -> tuple[int, ...]:
-        """The head and tail rules whose gates admit the line (cached)."""
-        numbers = self._regional_gated.get(index)
+    def _regional(self, index: int, region: str) -> tuple[int, ...]:
+        """The rules of a region ("head" or "tail") whose gates admit the
+        line and whose ``max_words`` it fits (cached)."""
+        key = (index, region)
+        numbers = self._regional_gated.get(key)
         if numbers is None:
-            anywhere, words = self.plan.anywhere_set, self.state.word_counts[index]
-            numbers = tuple(n for n in self._numbers(index) if n not in anywhere
-                            and words <= (self.patterns[n].rule.max_words or 0))
-            rechecked = self.plan.rechecked
+            plan, words = self.plan, self.state.word_counts[index]
+            rules, limits = plan.head_set if region == "head" else plan.tail_set, plan.max_words_of
+            numbers = tuple(n for n in self.admitted.get(index, ()) + plan.ungated
+                            if n in rules and words <= limits[n])
+            rechecked = plan.rechecked
             if numbers and not rechecked.isdisjoint(numbers):
                 folded = self.folded(index)
                 numbers = tuple(n for n in numbers if n not in rechecked
                                 or self.patterns[n].gate.admits(folded))
-            self._regional_gated[index] = numbers
+            self._regional_gated[key] = numbers
         return numbers
 
     def has_own(self, index: int) -> bool:
