@@ -176,6 +176,8 @@ def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
 
     domain = domain or document_domain(options.url)
     state = MatchState(lines, options, domain, title_hint=title_hint)
+    if not state.alive() and title_hint is None:
+        return (), None, ()  # a blank document: every rule needs a line to decide
     plan = match_plan(ruleset, options.language, domain)
     candidates = Candidates(state, plan)
     for _ in range(pass_limit(len(lines))):
