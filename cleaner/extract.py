@@ -35,6 +35,7 @@ import regex
 from .decode import decode
 from .errors import InputError
 from .model import Decision
+from .ruleset import SIMPLE_SELECTOR_RE
 
 GZIP_MAGIC = b"\x1f\x8b"
 #: Decisions about DOM elements carry this line number: they are not lines.
@@ -111,7 +112,6 @@ def declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
-_SIMPLE_SELECTOR_RE = regex.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?([#.])([A-Za-z_][\w-]*)$")
 
 
 @dataclass(frozen=True)
@@ -196,21 +196,6 @@ def _document_position(element) -> tuple[int, ...]:
     return tuple(reversed(path))
 
 
-def check_selectors(selectors: tuple[str, ...]) -> None:
-    """Raise ValueError naming the first selector that is not valid CSS.
-    Cheaper than compiling them: lxml is not needed (loading rules for
-    text input does not import it)."""
-    from cssselect import GenericTranslator, SelectorError
-
-    for selector in selectors:
-        if _SIMPLE_SELECTOR_RE.match(selector.strip()):
-            continue
-        try:
-            GenericTranslator().css_to_xpath(selector)
-        except SelectorError as exc:
-            raise ValueError(f"bad CSS selector: {exc}") from None
-
-
 def compile_selectors(selectors: tuple[str, ...]) -> CompiledSelectors:
     """CSS selectors -> :class:`CompiledSelectors` (ValueError if one is bad)."""
     from cssselect import GenericTranslator, SelectorError
@@ -218,7 +203,7 @@ def compile_selectors(selectors: tuple[str, ...]) -> CompiledSelectors:
 
     ids, classes, complex_ = [], [], []
     for selector in selectors:
-        simple = _SIMPLE_SELECTOR_RE.match(selector.strip())
+        simple = SIMPLE_SELECTOR_RE.match(selector.strip())
         if simple:
             tag, kind, name = simple.groups()
             (ids if kind == "#" else classes).append((name, tag.lower() if tag else None))

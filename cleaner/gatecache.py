@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from .prefilter import Gate, gate_for
@@ -88,6 +87,8 @@ class GateCache:
         """Write the cache if it learned a gate (atomically; errors ignored)."""
         if not self._dirty or self.path is None:
             return
+        import tempfile  # (only a load that learned a gate writes)
+
         temporary = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -206,6 +206,27 @@ def compile_rule_pattern(pattern: str, case_sensitive: bool) -> Any:
     return regex.compile(prefix + pattern, pattern_flags(case_sensitive))
 
 
+#: A ``tag#id`` or ``tag.class`` selector (nearly all DOM rules'): valid CSS
+#: as it is, and matched by look-up tables in the extract stage.
+SIMPLE_SELECTOR_RE = regex.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?([#.])([A-Za-z_][\w-]*)$")
+
+
+def check_selectors(selectors: tuple[str, ...]) -> None:
+    """Raise ValueError naming the first selector that is not valid CSS.
+    Only a selector of another shape needs cssselect (and loading rules for
+    text input imports neither it nor lxml)."""
+    complex_ = [s for s in selectors if not SIMPLE_SELECTOR_RE.match(s.strip())]
+    if not complex_:
+        return
+    from cssselect import GenericTranslator, SelectorError
+
+    for selector in complex_:
+        try:
+            GenericTranslator().css_to_xpath(selector)
+        except SelectorError as exc:
+            raise ValueError(f"bad CSS selector: {exc}") from None
+
+
 def compile_pattern(rule: Rule) -> Any:
     return compile_rule_pattern(rule.pattern, rule.case_sensitive)
 
@@ -352,8 +373,6 @@ def _validate_rule(raw: Any, source: str, position: int, problems: list[str]) ->
             bad("'selectors' must be a non-empty list of CSS selectors")
             selectors = []
         else:
-            from .extract import check_selectors
-
             try:
                 check_selectors(tuple(selectors))
             except ValueError as exc:
