@@ -221,8 +221,14 @@ def _item_needs_digit(op, av) -> bool:
 
 
 def _minimal(strings: frozenset[str]) -> frozenset[str]:
-    """Drop every string that contains another one (it adds nothing)."""
-    return frozenset(s for s in strings if not any(o != s and o in s for o in strings))
+    """Drop every string that contains another one (it adds nothing).
+    Shortest first: a string is kept unless one already kept is in it (what
+    contains a dropped string contains the kept one inside that)."""
+    kept: list[str] = []
+    for string in sorted(strings, key=len):
+        if not any(other in string for other in kept):
+            kept.append(string)
+    return frozenset(kept)
 
 
 def _best(shape: _Shape) -> frozenset[str] | None:
