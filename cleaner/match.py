@@ -73,7 +73,8 @@ class MatchState:
     _alive_at: int = -1
 
     def __post_init__(self) -> None:
-        self.collapsed, self.word_counts = line_shapes([line.text for line in self.lines])
+        if len(self.collapsed) != len(self.lines) or len(self.word_counts) != len(self.lines):
+            self.collapsed, self.word_counts = line_shapes([line.text for line in self.lines])
         self.prose_flags = prose_flags(self.collapsed, self.word_counts)
 
     def alive(self) -> list[int]:
@@ -168,14 +169,18 @@ def in_region(rule: Rule, before: int, after: int) -> bool:
 
 def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
           domain: str | None = None, title_hint: str | None = None,
+          shapes: tuple[list[str], list[int]] | None = None,
           ) -> tuple[tuple[Decision, ...], str | None, tuple[str, ...]]:
     """Decide which lines go. ``title_hint`` is a title known from elsewhere
-    (the page's metadata). Returns the decisions in line order, the title (if
-    a rule lifted one) and warnings (pattern time-outs)."""
+    (the page's metadata); ``shapes`` is :func:`~cleaner.textshape.line_shapes`
+    of the lines, when the caller has it. Returns the decisions in line order,
+    the title (if a rule lifted one) and warnings (pattern time-outs)."""
     from .detectors import KINDS  # late: detectors import MatchState
 
     domain = domain or document_domain(options.url)
-    state = MatchState(lines, options, domain, title_hint=title_hint)
+    collapsed, counts = shapes if shapes is not None else ([], [])
+    state = MatchState(lines, options, domain, title_hint=title_hint, collapsed=collapsed,
+                       word_counts=counts)
     if not state.alive() and title_hint is None:
         return (), None, ()  # a blank document: every rule needs a line to decide
     plan = match_plan(ruleset, options.language, domain)

@@ -15,12 +15,16 @@ from .model import Line
 from .textshape import collapse_lines
 
 
-def normalize(lines: tuple[Line, ...]) -> tuple[str, ...]:
+def normalize(lines: tuple[Line, ...], collapsed: list[str] | None = None) -> tuple[str, ...]:
     """One paragraph per non-blank kept line, in order (each what
     :func:`normalize_line` makes of it, computed for all lines at once).
     The lines are as repair leaves them: no whitespace but U+0020, and NFC
     already (collapsing spaces keeps a line NFC: it never puts two
-    characters side by side that were not)."""
+    characters side by side that were not). ``collapsed`` is the collapsed
+    form of every line of the document, by line number (what
+    :func:`~cleaner.textshape.line_shapes` gives), when the caller has it."""
+    if collapsed is not None:
+        return tuple(p for p in (collapsed[line.number - 1] for line in lines) if p)
     return tuple(p for p in collapse_lines([line.text for line in lines]) if p)
 
 

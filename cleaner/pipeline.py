@@ -18,6 +18,7 @@ from .render import render_text
 from .repair import repair
 from .ruleset import RuleSet
 from .segment import segment
+from .textshape import line_shapes
 
 
 @dataclass(frozen=True)
@@ -88,13 +89,15 @@ def run(data: bytes | str, rules: RuleSet, options: Options,
     source = prepare(data, rules, options, metadata)
     repaired, repairs = repair(source.text, fold_quotes=options.fold_quotes)
     lines = segment(repaired)
+    # collapsed forms and word counts, computed once for match and normalize
+    shapes = line_shapes([line.text for line in lines])
     known = dict(source.metadata)
     known_title = known.pop("title", None)
     domain = document_domain(known.get("url") or options.url)
     decisions, _title, warnings = match(lines, rules, options, domain=domain,
-                                        title_hint=known_title)
+                                        title_hint=known_title, shapes=shapes)
     acted = act(lines, decisions)
-    text = render_text(normalize(acted.kept))
+    text = render_text(normalize(acted.kept, shapes[0]))
     merged = dict(acted.metadata)
     merged.update({k: v for k, v in known.items() if v})
     result = CleanResult(
