@@ -9,7 +9,8 @@ trafilatura default and jusText on the devset pages. Then the size-scaling
 series: time per MB from 1 KB to 10 MB documents, a 10 MB single line, and
 one line repeated a million times. Prints MB/s, documents/s and ratios; it
 asserts nothing (speed goals are read off this table, not tested). Times are
-CPU seconds of this process (see ``best_of``).
+CPU seconds of this process, the best of several rounds in which every
+system of a table runs once in turn (see ``round_robin``).
 """
 
 from __future__ import annotations
@@ -25,16 +26,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def best_of(repeat: int, work: Callable[[], object]) -> float:
-    """The best of ``repeat`` runs, in CPU seconds of this process: the
-    per-core cost every system here is measured by (all run in this one
-    process), and a figure other work on a shared machine disturbs far less
-    than wall time."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        work()
-        best = min(best, time.process_time() - start)
+def round_robin(rounds: int, works: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """The best time of each work over ``rounds`` rounds, every round running
+    each work once in turn, in CPU seconds of this process (the per-core
+    cost, and a figure other work on a shared machine disturbs far less than
+    wall time). The machine's speed also drifts for minutes at a time: a
+    drift then reaches every system alike, so the ratios hold even when the
+    absolute figures move."""
+    best = dict.fromkeys(works, float("inf"))
+    for _ in range(rounds):
+        for name, work in works.items():
+            start = time.process_time()
+            work()
+            best[name] = min(best[name], time.process_time() - start)
     return best
 
 
@@ -71,31 +75,34 @@ def main() -> None:
     damaged_size = sum(len(t.encode("utf-8")) for t in damaged) / 1e6
     for text in texts[:3]:
         cleaner.clean(text)  # warm up lazy imports
+    text_times = round_robin(repeat * 2, {
+        "clean": lambda: [cleaner.clean(t) for t in texts],
+        "damaged": lambda: [cleaner.clean(t) for t in damaged],
+        "ftfy": lambda: [ftfy.fix_text(t) for t in texts],
+    })
     rows = [
-        ("cleaner text mode, clean text", size, len(texts),
-         best_of(repeat, lambda: [cleaner.clean(t) for t in texts])),
-        ("cleaner text mode, 10% mojibake", damaged_size, len(texts),
-         best_of(repeat, lambda: [cleaner.clean(t) for t in damaged])),
-        ("ftfy.fix_text alone, clean text", size, len(texts),
-         best_of(repeat, lambda: [ftfy.fix_text(t) for t in texts])),
+        ("cleaner text mode, clean text", size, len(texts), text_times["clean"]),
+        ("cleaner text mode, 10% mojibake", damaged_size, len(texts), text_times["damaged"]),
+        ("ftfy.fix_text alone, clean text", size, len(texts), text_times["ftfy"]),
     ]
     pages = [p.read_bytes() for p in sorted((args.devset / "html").glob("*.html.gz"))]
     plain = [gzip.decompress(p) for p in pages]
     html_size = sum(len(p) for p in plain) / 1e6
     import trafilatura
 
-    rows.append(("cleaner HTML mode", html_size, len(pages),
-                 best_of(2, lambda: [cleaner.clean(p, input_format="html") for p in pages])))
-    rows.append(("trafilatura default", html_size, len(pages),
-                 best_of(2, lambda: [trafilatura.extract(p) for p in plain])))
+    html_works = {
+        "cleaner HTML mode": lambda: [cleaner.clean(p, input_format="html") for p in pages],
+        "trafilatura default": lambda: [trafilatura.extract(p) for p in plain],
+    }
     try:
         import justext
 
         stoplist = justext.get_stoplist("English")
-        rows.append(("jusText", html_size, len(pages),
-                     best_of(2, lambda: [justext.justext(p, stoplist) for p in plain])))
+        html_works["jusText"] = lambda: [justext.justext(p, stoplist) for p in plain]
     except ImportError:
         print("(jusText not installed: pip install -e '.[bench]')")
+    html_times = round_robin(2 if args.quick else 3, html_works)
+    rows += [(name, html_size, len(pages), seconds) for name, seconds in html_times.items()]
     print("| system | MB | docs | seconds | MB/s | docs/s |")
     print("|---|---|---|---|---|---|")
     for name, megabytes, docs, seconds in rows:
@@ -161,16 +168,18 @@ def scaling(cleaner, texts: list[str], quick: bool) -> None:
     cases.append((f"one line x {repeats:,}", "A short repeated line of text\n" * repeats))
     print("\n| document | MB | seconds | seconds per MB |")
     print("|---|---|---|---|")
+    # A small document is cleaned many times in a row (about 1 MB in all)
+    # and the time divided: one call of 0.2 ms is timed poorly.
+    sizes_mb = {name: len(document.encode("utf-8")) / 1e6 for name, document in cases}
+    reps = {name: max(1, int(1 / megabytes)) for name, megabytes in sizes_mb.items()}
+    times = round_robin(2, {
+        name: lambda d=document, n=reps[name]: [cleaner.clean(d) for _ in range(n)]
+        for name, document in cases})
     per_mb = []
-    for name, document in cases:
-        megabytes = len(document.encode("utf-8")) / 1e6
-        # A small document is cleaned many times in a row (about 1 MB in
-        # all) and the time divided: one call of 0.2 ms is timed poorly.
-        reps = max(1, int(1 / megabytes))
-        seconds = best_of(1 if megabytes > 1 else 3,
-                          lambda d=document, n=reps: [cleaner.clean(d) for _ in range(n)]) / reps
-        per_mb.append(seconds / megabytes)
-        print(f"| {name} | {megabytes:.3f} | {seconds:.3f} | {seconds / megabytes:.3f} |")
+    for name, _ in cases:
+        seconds = times[name] / reps[name]
+        per_mb.append(seconds / sizes_mb[name])
+        print(f"| {name} | {sizes_mb[name]:.3f} | {seconds:.3f} | {seconds / sizes_mb[name]:.3f} |")
     print(f"\nmax/min seconds per MB: {max(per_mb) / min(per_mb):.2f}")
 
 
