@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import regex
+
+try:  # the same parser as the stdlib's tomllib, compiled (three times faster)
+    import tomli as tomllib
+except ImportError:  # pragma: no cover - tomli not installed: the stdlib parser
+    import tomllib
 
 from .errors import RuleSetError
 from .model import ACTIONS, DROP_ELEMENT, DROP_SECTION, LIFT_METADATA, STRIP_HEADER
