@@ -315,16 +315,15 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
     for number, compiled in enumerate(patterns):
         gate = compiled.gate
         tier = next(t for t in GATE_TIERS if (compiled.rule.max_words or 0) <= t)
+        literal_only = gate.prefixes is None and indexable(gate)
         if gate.prefixes is not None:
             tiers.setdefault(tier, ({}, {}))[1][number] = gate
-        elif indexable(gate):
+        elif literal_only:
             tiers.setdefault(tier, ({}, {}))[0][number] = gate
-            if gate.digit:
-                rechecked.add(number)
-            continue
         else:
             ungated.append(number)
-        if gate.must is not None or gate.digit:
+        # what the DFA does not check is checked on the line, before the pattern
+        if gate.digit or (gate.must is not None and not literal_only):
             rechecked.add(number)
     return MatchPlan(
         language=language,
@@ -401,9 +400,8 @@ class Candidates:
         #: line -> numbers of the patterns whose document-wide gates admit it
         #: (unordered; the ungated patterns are not listed)
         self.admitted: dict[int, tuple[int, ...]] = {}
-        #: lines some pattern's gate admits (any region), and those an
-        #: ``anywhere`` pattern's gate admits
-        #: and those a head rule's or a tail rule's gate admits
+        #: lines some pattern's gate admits (any region), and those a gate
+        #: of an ``anywhere``, a head and a tail rule admits
         self.maybe: set[int] = set()
         self.anywhere_maybe: set[int] = set()
         self.head_maybe: set[int] = set()
