@@ -62,3 +62,15 @@ def test_the_cache_can_be_turned_off(monkeypatch, tmp_path):
     assert cache_dir() == tmp_path / "xdg" / "cleaner"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert cache_dir() == Path.home() / ".cache" / "cleaner"
+
+
+def test_no_home_directory_means_no_cache(monkeypatch):
+    monkeypatch.delenv("CLEANER_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert cache_dir() is None
+    assert load_rules().pattern_rules
