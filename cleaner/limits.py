@@ -55,7 +55,6 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     try:
         yield
     except _Expired:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         raise InputError(_message(seconds)) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

@@ -253,7 +253,6 @@ class MatchPlan:
     head_set: frozenset[int]
     tail_set: frozenset[int]
     max_words: int
-    #: the longest line (in words) a rule of each gate kind can match
     head: int
     tail: int
     #: the widest tail window of any rule (phrase or pattern)
@@ -497,7 +496,7 @@ class Candidates:
         if numbers is None:
             plan, words = self.plan, self.state.word_counts[index]
             rules, limits = plan.head_set if region == "head" else plan.tail_set, plan.max_words_of
-            numbers = tuple(n for n in self.admitted.get(index, ()) + plan.ungated
+            numbers = tuple(n for n in self._numbers(index)
                             if n in rules and words <= limits[n])
             rechecked = plan.rechecked
             if numbers and not rechecked.isdisjoint(numbers):

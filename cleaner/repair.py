@@ -140,20 +140,9 @@ def _suspect_lines(text: str) -> list[int]:
             found.add(line)
             hit = scan.search(text, starts[line + 1])
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        offsets = _non_nfc_positions(text)
-        if offsets and not starts:
-            starts = list(accumulate((len(p) for p in text.splitlines(keepends=True)), initial=0))
-        found.update(bisect_right(starts, position) - 1 for position in offsets)
+        found.update(n for n, line in enumerate(text.splitlines())
+                     if not unicodedata.is_normalized("NFC", line))
     return sorted(found)
-
-
-def _non_nfc_positions(text: str) -> list[int]:
-    positions, offset = [], 0
-    for piece in text.splitlines(keepends=True):
-        if not unicodedata.is_normalized("NFC", piece):
-            positions.append(offset)
-        offset += len(piece)
-    return positions
 
 
 #: Repair rounds per line. One round's steps can uncover work for another

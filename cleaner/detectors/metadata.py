@@ -138,5 +138,5 @@ def _marks_re(marks: str) -> regex.Pattern:
 
 
 def _items(text: str, marks: str) -> list[str]:
-    parts = regex.split(f"[{regex.escape(marks)}]", text)
+    parts = _marks_re(marks).split(text)
     return [" ".join(p.split()) for p in parts if p.strip()]
