@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from .errors import PatternTimeout
 from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
 from .options import Options
-from .prefilter import LiteralIndex, has_digit, indexable
+from .prefilter import LiteralIndex, fold_utf8, has_digit, indexable
 from .ruleset import Rule, RuleSet
 from .textshape import MAX_KEY_CHARS, folded_key, line_key, line_shapes, prose_flags
 
@@ -430,7 +430,7 @@ class Candidates:
             scanned = [i for i in eligible if counts[i] <= tier]
             if not scanned:
                 continue
-            folded = "\n".join([collapsed[i] for i in scanned]).casefold()
+            folded = fold_utf8("\n".join([collapsed[i] for i in scanned]))
             for k, owners in index.owners_by_line(folded).items():
                 line = scanned[k]
                 admitted[line] = admitted.get(line, ()) + tuple(owners)

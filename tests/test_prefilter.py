@@ -12,7 +12,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.prefilter import OPEN, Gate, LiteralIndex, gate_for, indexable
+from cleaner.prefilter import OPEN, Gate, LiteralIndex, fold_utf8, gate_for, indexable
 from cleaner.ruleset import compile_pattern, load_rules
 from cleaner.textshape import collapse_spaces
 
@@ -131,16 +131,19 @@ def test_literal_index_reports_every_gate_whose_literal_or_prefix_a_line_holds()
         1: Gate(must=("no comments", "replies")),
         2: Gate(must=("(ap",)),
     }, {3: Gate(prefixes=("photo", "no "))})
-    found = index.owners_by_line("no comments yet\nplain prose\nphoto (ap) 2 replies\n(ap\na photo")
+    found = index.owners_by_line(
+        b"no comments yet\nplain prose\nphoto (ap) 2 replies\n(ap\na photo")
     # "comment" inside "no comments" is found too (overlapping matches);
     # a prefix counts at the start of a line only
     assert found == {0: {0, 1, 3}, 2: {1, 2, 3}, 3: {2}}
-    assert index.owners_by_line("nothing here") == {}
+    assert index.owners_by_line(b"nothing here") == {}
 
 
-@given(st.lists(st.text(alphabet="abc \n", max_size=12), max_size=6),
-       st.lists(st.text(alphabet="abc ", min_size=2, max_size=3), min_size=1, max_size=5),
-       st.lists(st.text(alphabet="abc ", min_size=1, max_size=3), min_size=1, max_size=3))
+# (letters of one, two, three and four UTF-8 bytes: matches are found in
+# bytes and reported by line)
+@given(st.lists(st.text(alphabet="abé€𝄞 \n", max_size=12), max_size=6),
+       st.lists(st.text(alphabet="abé€𝄞 ", min_size=2, max_size=3), min_size=1, max_size=5),
+       st.lists(st.text(alphabet="abé€𝄞 ", min_size=1, max_size=3), min_size=1, max_size=3))
 @settings(max_examples=300, deadline=None)
 def test_literal_index_agrees_with_substring_search(lines, literals, prefixes):
     by_literals = {n: Gate(must=(literal,)) for n, literal in enumerate(literals)}
@@ -149,8 +152,22 @@ def test_literal_index_agrees_with_substring_search(lines, literals, prefixes):
     expected = {k: {n for n, literal in enumerate(literals) if literal in line}
                 | {100 + n for n, prefix in enumerate(prefixes) if line.startswith(prefix)}
                 for k, line in enumerate(text.split("\n"))}
-    found = LiteralIndex(by_literals, by_prefixes).owners_by_line(text)
+    found = LiteralIndex(by_literals, by_prefixes).owners_by_line(text.encode())
     assert found == {k: v for k, v in expected.items() if v}
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=())))  # surrogates too
+@settings(max_examples=500, deadline=None)
+def test_fold_utf8_is_casefold_in_utf8(text):
+    assert fold_utf8(text) == text.casefold().encode("utf-8", "surrogatepass")
+
+
+@pytest.mark.parametrize("text", [
+    "Plain ASCII Text", "It’s “quoted” — and dashed", "Straße", "ÉCOLE", "Москва",
+    "ǰ and ΐ", "mixed ’ and Ä", "", "lone \ud800 surrogate", "a long English line ’ with É",
+])
+def test_fold_utf8_examples(text):
+    assert fold_utf8(text) == text.casefold().encode("utf-8", "surrogatepass")
 
 
 def test_indexable_gates_have_no_one_letter_literal():

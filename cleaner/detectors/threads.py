@@ -48,7 +48,7 @@ def _admitted(pattern: str, keys: list[str]) -> list[int]:
     if index is None:
         gate = _key_gate(pattern)
         return [n for n, key in enumerate(keys) if gate.admits(key)]
-    return sorted(index.owners_by_line("\n".join(keys))) if keys else []
+    return sorted(index.owners_by_line("\n".join(keys).encode())) if keys else []
 
 
 def comment_thread(state: MatchState, rule: Rule) -> None:
