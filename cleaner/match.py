@@ -27,7 +27,7 @@ from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
 from .options import Options
 from .prefilter import LiteralIndex, fold_utf8, has_digit, indexable
 from .ruleset import Rule, RuleSet
-from .textshape import MAX_KEY_CHARS, folded_key, line_key, line_shapes, prose_flags
+from .textshape import MAX_KEY_CHARS, line_key, line_shapes, prose_flags, trim_edges
 
 #: Passes always allowed; more are allowed while the document is small
 #: enough that passes x lines stays within PASS_BUDGET_LINES (each pass is
@@ -101,7 +101,7 @@ class MatchState:
         if not short:
             return {}
         folded = "\n".join([collapsed[i] for i in short]).casefold().split("\n")
-        keys = {index: text if text[0].isalnum() and text[-1].isalnum() else folded_key(text)
+        keys = {index: text if text[0].isalnum() and text[-1].isalnum() else trim_edges(text)
                 for index, text in zip(short, folded, strict=True)}
         self._keys.update(keys)
         return keys
@@ -400,11 +400,14 @@ class Candidates:
         #: (unordered; the ungated patterns are not listed)
         self.admitted: dict[int, tuple[int, ...]] = {}
         #: lines some pattern's gate admits (any region), and those a gate
-        #: of an ``anywhere``, a head and a tail rule admits
+        #: of an ``anywhere``, a head and a tail rule admits; the lines an
+        #: ungated head or tail rule may match are not listed but asked for
+        #: (:meth:`open_to`) as the walks reach the windows: few lines do
         self.maybe: set[int] = set()
         self.anywhere_maybe: set[int] = set()
         self.head_maybe: set[int] = set()
         self.tail_maybe: set[int] = set()
+        self._digits: dict[int, bool] = {}
         if self.patterns:
             self._gated()
         #: lines a rule may match wherever they stand: the walks call
@@ -427,7 +430,8 @@ class Candidates:
         eligible = self._eligible()
         admitted = self.admitted
         for tier, index in plan.gate_tiers:
-            scanned = [i for i in eligible if counts[i] <= tier]
+            scanned = eligible if tier >= plan.max_words else [
+                i for i in eligible if counts[i] <= tier]
             if not scanned:
                 continue
             folded = fold_utf8("\n".join([collapsed[i] for i in scanned]))
@@ -435,20 +439,39 @@ class Candidates:
                 line = scanned[k]
                 admitted[line] = admitted.get(line, ()) + tuple(owners)
         self.maybe.update(admitted)
-        for region, rules, lines in (("anywhere", plan.anywhere_set, self.anywhere_maybe),
-                                     ("head", plan.head_set, self.head_maybe),
-                                     ("tail", plan.tail_set, self.tail_maybe)):
-            lines.update(i for i, numbers in admitted.items() if not rules.isdisjoint(numbers))
-            # the ungated rules may match any line short enough for them (with
-            # a digit, when they all need one)
-            words = plan.open_words[region]
-            if words >= 0:
-                open_lines = [i for i in eligible if counts[i] <= words]
-                if plan.open_digit[region]:
-                    digits: dict[str, bool] = {}  # per distinct line
-                    open_lines = [i for i in open_lines if _memo_digit(digits, collapsed[i])]
-                lines.update(open_lines)
-                self.maybe.update(open_lines)
+        if admitted:
+            for rules, lines in ((plan.anywhere_set, self.anywhere_maybe),
+                                 (plan.head_set, self.head_maybe),
+                                 (plan.tail_set, self.tail_maybe)):
+                lines.update(i for i, numbers in admitted.items()
+                             if not rules.isdisjoint(numbers))
+        # An ungated rule that may stand anywhere may match any line short
+        # enough for it (with a digit, when they all need one): listed now.
+        words = plan.open_words["anywhere"]
+        if words >= 0:
+            digits: dict[str, bool] = {}  # per distinct line
+            open_lines = [i for i in eligible if counts[i] <= words and (
+                not plan.open_digit["anywhere"] or _memo_digit(digits, collapsed[i]))]
+            self.anywhere_maybe.update(open_lines)
+            self.maybe.update(open_lines)
+
+    def open_to(self, index: int, region: str) -> bool:
+        """Whether an ungated rule of ``region`` ("head" or "tail") may match
+        the line: it is short enough for one, and has a digit when they all
+        need one (remembered per line)."""
+        words = self.plan.open_words[region]
+        if words < 0 or not 0 < self.state.word_counts[index] <= words \
+                or len(self.state.collapsed[index]) > MAX_LINE_CHARS:
+            return False
+        if not self.plan.open_digit[region]:
+            return True
+        found = self._digits.get(index)
+        if found is None:
+            found = self._digits[index] = has_digit(self.state.collapsed[index])
+        return found
+
+    def _open_regional(self, index: int) -> bool:
+        return self.open_to(index, "head") or self.open_to(index, "tail")
 
     def folded(self, index: int) -> str:
         """The line, collapsed and case-folded (what gates read)."""
@@ -462,7 +485,7 @@ class Candidates:
         around it whose rules' regions admit it, in rule set order."""
         phrases = self.phrases.get(index)
         found = [c for c in phrases if in_region(c.rule, before, after)] if phrases else []
-        if index not in self.maybe:
+        if index not in self.maybe and not self._open_regional(index):
             return found
         plan = self.plan
         regional = ()
@@ -510,7 +533,7 @@ class Candidates:
         """Whether any rule (regions aside) matches the line by content."""
         if index in self.phrases:
             return True
-        if index not in self.maybe:
+        if index not in self.maybe and not self._open_regional(index):
             return False
         return any(self._pattern(index, n) is not None for n in self._numbers(index))
 
@@ -608,6 +631,7 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
     decided, touched = state.decided, candidates.touched
     head_maybe, tail_maybe = candidates.head_maybe, candidates.tail_maybe
     head, tail = candidates.plan.head, candidates.plan.tail
+    open_to = candidates.open_to
     last = len(alive) - 1
     before = 0
     for n, index in enumerate(alive):
@@ -616,7 +640,8 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
         # A line no rule can match where it stands stays (and counts),
         # without a call: most lines, in most documents.
         quiet = index not in touched and not (
-            (before < head and index in head_maybe) or (last - n < tail and index in tail_maybe))
+            (before < head and (index in head_maybe or open_to(index, "head")))
+            or (last - n < tail and (index in tail_maybe or open_to(index, "tail"))))
         if quiet or not _decide_line(state, candidates, alive, n, before=before,
                                      after=last - n):
             before += 1
@@ -628,7 +653,8 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
         if index in decided:
             continue
         quiet = index not in touched and not (
-            (n < head and index in head_maybe) or (after < tail and index in tail_maybe))
+            (n < head and (index in head_maybe or open_to(index, "head")))
+            or (after < tail and (index in tail_maybe or open_to(index, "tail"))))
         if quiet or not _decide_line(state, candidates, alive, n, before=n, after=after):
             after += 1
 

@@ -12,7 +12,10 @@ import regex
 
 # Edge characters trimmed from a key: punctuation, symbols (bullets, arrows,
 # pipes), separators and whitespace.
-_EDGE_RE = regex.compile(r"^[\p{P}\p{S}\p{Z}\s]+|[\p{P}\p{S}\p{Z}\s]+$")
+# (anchored at each end, the trailing run found by a search backwards from
+# the end: one alternation of both let the engine try every position)
+_LEADING_EDGE_RE = regex.compile(r"[\p{P}\p{S}\p{Z}\s]+")
+_TRAILING_EDGE_RE = regex.compile(r"(?r)[\p{P}\p{S}\p{Z}\s]+\Z")
 _SPACE_RUN_RE = regex.compile(r"\s+")
 # Scripts written without spaces between words: each character counts as
 # half a word, so a Chinese sentence is as "long" as its English translation.
@@ -38,17 +41,26 @@ def line_key(text: str) -> str:
 
 def folded_key(folded: str) -> str:
     """:func:`line_key` of a text that is case-folded already."""
-    if not (folded[:1].isalnum() and folded[-1:].isalnum()):
-        # Most edges are ASCII ("Share this post:"): str.strip, not a regex,
-        # when what it leaves starts and ends with a letter or digit.
-        stripped = folded.strip(_ASCII_EDGE)
-        if stripped[:1].isalnum() and stripped[-1:].isalnum():
-            folded = stripped
-        else:
-            folded = _EDGE_RE.sub("", folded)
+    folded = trim_edges(folded)
     if "  " in folded or "\t" in folded or "\n" in folded or "\u3000" in folded:
         folded = _SPACE_RUN_RE.sub(" ", folded)
     return folded
+
+
+def trim_edges(folded: str) -> str:
+    """The text without the punctuation, symbols and whitespace at its ends:
+    :func:`folded_key` of a case-folded text that is whitespace-collapsed."""
+    if folded[:1].isalnum() and folded[-1:].isalnum():
+        return folded
+    # Most edges are ASCII ("Share this post:"): str.strip, not a regex,
+    # when what it leaves starts and ends with a letter or digit.
+    stripped = folded.strip(_ASCII_EDGE)
+    if stripped[:1].isalnum() and stripped[-1:].isalnum():
+        return stripped
+    leading = _LEADING_EDGE_RE.match(stripped)
+    start = leading.end() if leading else 0
+    trailing = _TRAILING_EDGE_RE.search(stripped, start)
+    return stripped[start:trailing.start() if trailing else len(stripped)]
 
 
 def collapse_spaces(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,8 +13,10 @@ from cleaner.textshape import (
     _maybe_dense,
     collapse_spaces,
     is_prose,
+    line_key,
     line_shapes,
     prose_flags,
+    trim_edges,
     word_count,
 )
 
@@ -42,3 +45,22 @@ def test_bulk_shapes_equal_the_line_by_line_definitions(lines):
     assert collapsed == [collapse_spaces(line) for line in lines]
     assert counts == [word_count(line) for line in lines]
     assert prose_flags(collapsed, counts) == [is_prose(line) for line in lines]
+
+
+# The key's definition: edges of punctuation, symbols and whitespace trimmed
+# (one regex over the whole line, which the trimming code replaces).
+_EDGES_RE = regex.compile(r"^[\p{P}\p{S}\p{Z}\s]+|[\p{P}\p{S}\p{Z}\s]+$")
+_edge = st.sampled_from(list(" .,:;!?-–—•|“”’«»→©…¶*#/\\\u3000\t")) | st.characters()
+
+
+@given(st.lists(_edge, max_size=4).map("".join), st.text(max_size=12),
+       st.lists(_edge, max_size=4).map("".join))
+def test_trimmed_edges_are_the_edge_definition(head, middle, tail):
+    text = head + middle + tail
+    assert trim_edges(text) == _EDGES_RE.sub("", text)
+
+
+@given(st.lists(_line, max_size=6))
+def test_keys_of_collapsed_lines_are_their_trimmed_folds(lines):
+    for line in line_shapes(lines)[0]:
+        assert line_key(line) == trim_edges(line.casefold())
