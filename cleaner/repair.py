@@ -86,9 +86,17 @@ _SUSPECT_SCANS = (
     regex.compile(_LATIN_PAIR),
     regex.compile(_LEAD_BEFORE_SPACE),
     regex.compile(_CYRILLIC_PAIR),
-    re.compile(f"[{_REMOVED}{_SPACES}{_C1_AND_BOX}\ud800-\udfff]"),
     regex.compile(_ENTITY_START),
 )
+# Characters removed or replaced, C1 controls and surrogates: none of them is
+# printable (str.isprintable), so this scan, slow for either engine, runs
+# only on a text that has a character isprintable refuses (most have none).
+_UNPRINTED_RE = re.compile(f"[{_REMOVED}{_SPACES}\u0080-\u009f\ud800-\udfff]")
+# Box-drawing and Mac Roman leads: a class of a few scattered characters is
+# slow to scan for too, so it runs only where "√" or the range of the box
+# characters is found (both fast).
+_BOX_RE = re.compile("[√├┬╬╨╤]")
+_BOX_RANGE_RE = regex.compile("[├-╬]")
 # In ASCII text: the controls and the spaces repair removes or replaces.
 _ASCII_CONTROL_RE = re.compile("[\x00-\x09\x0e-\x1b\x1f\x7f]")
 _ENTITY_START_RE = re.compile(_ENTITY_START)
@@ -128,6 +136,10 @@ def _suspect_lines(text: str) -> list[int]:
         scans = (_ASCII_CONTROL_RE, _ENTITY_START_RE) if "&" in text else (_ASCII_CONTROL_RE,)
     else:
         scans = _SUSPECT_SCANS
+        if not text.replace("\n", " ").isprintable():
+            scans += (_UNPRINTED_RE,)
+        if "√" in text or _BOX_RANGE_RE.search(text):
+            scans += (_BOX_RE,)
     starts: list[int] = []  # where each line starts, and the end of the text
     found: set[int] = set()
     for scan in scans:

@@ -342,6 +342,36 @@ def test_repair_leaves_plain_spaces_and_nfc(text):
         assert unicodedata.is_normalized("NFC", line), repr(line)
 
 
+# Characters each repair scan looks for, and their neighbours.
+_suspicious = st.sampled_from([
+    *"Ââô€\x80\x9f\x85\u00a0\u00adРСЂ“\t\x1f\x00\u200b\u2028\u3000\ufeff√├┬╬╨╤┼╫┐",
+    *"&#;é\u0301\n ", "&amp;", "&#39;", "\ud800"])
+
+
+@given(st.lists(_suspicious | st.characters() | st.sampled_from(["word", " "]),
+                max_size=30).map("".join))
+@example("a ├ b\n┐ x\n√")
+@example("plain ┼ box\nÂ\x85")
+def test_repair_scan_finds_every_line_one_scan_of_all_classes_finds(text):
+    """The suspect-line scan is split into fast parts with cheap pre-checks;
+    together they find exactly the lines one search of every class finds."""
+    import regex
+
+    from cleaner import repair
+
+    classes = (f"{repair._LATIN_PAIR}|{repair._LEAD_BEFORE_SPACE}|{repair._CYRILLIC_PAIR}"
+               f"|[{repair._REMOVED}{repair._SPACES}{repair._C1_AND_BOX}\ud800-\udfff]"
+               f"|{repair._ENTITY_START}")
+    if text.isascii():
+        classes = f"[\x00-\x09\x0e-\x1b\x1f\x7f]|{repair._ENTITY_START}"
+    everything = regex.compile(classes)
+    expected = [n for n, line in enumerate(text.splitlines(keepends=True))
+                if everything.search(line) or (
+                    not text.isascii() and not unicodedata.is_normalized("NFC", line.rstrip(
+                        repair._BREAKS)))]
+    assert repair._suspect_lines(text) == expected
+
+
 @given(st.binary().filter(lambda data: not data.startswith(GZIP_MAGIC)))
 @example(b"\xff\xfe")
 @example(b"\xef\xbb\xbf")
