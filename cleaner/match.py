@@ -631,7 +631,10 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
     decided, touched = state.decided, candidates.touched
     head_maybe, tail_maybe = candidates.head_maybe, candidates.tail_maybe
     head, tail = candidates.plan.head, candidates.plan.tail
-    open_to = candidates.open_to
+    # (a line too long for every ungated rule of a window is refused here,
+    # without a call: most lines in a window)
+    open_to, counts = candidates.open_to, state.word_counts
+    head_words, tail_words = (candidates.plan.open_words[region] for region in ("head", "tail"))
     last = len(alive) - 1
     before = 0
     for n, index in enumerate(alive):
@@ -640,8 +643,10 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
         # A line no rule can match where it stands stays (and counts),
         # without a call: most lines, in most documents.
         quiet = index not in touched and not (
-            (before < head and (index in head_maybe or open_to(index, "head")))
-            or (last - n < tail and (index in tail_maybe or open_to(index, "tail"))))
+            (before < head and (index in head_maybe or (
+                counts[index] <= head_words and open_to(index, "head"))))
+            or (last - n < tail and (index in tail_maybe or (
+                counts[index] <= tail_words and open_to(index, "tail")))))
         if quiet or not _decide_line(state, candidates, alive, n, before=before,
                                      after=last - n):
             before += 1
@@ -653,8 +658,10 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
         if index in decided:
             continue
         quiet = index not in touched and not (
-            (n < head and (index in head_maybe or open_to(index, "head")))
-            or (after < tail and (index in tail_maybe or open_to(index, "tail"))))
+            (n < head and (index in head_maybe or (
+                counts[index] <= head_words and open_to(index, "head"))))
+            or (after < tail and (index in tail_maybe or (
+                counts[index] <= tail_words and open_to(index, "tail")))))
         if quiet or not _decide_line(state, candidates, alive, n, before=n, after=after):
             after += 1
 

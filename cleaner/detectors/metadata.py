@@ -96,6 +96,9 @@ def _bullet_runs(state: MatchState, alive: list[int], marks: str) -> list[list[i
     """Runs of consecutive alive lines that start with a mark, and single
     lines that hold two or more marks."""
     runs: list[list[int]] = []
+    window = "\n".join([state.collapsed[index] for index in alive])
+    if not any(mark in window for mark in marks):
+        return runs  # (most documents: a few scans of the window, not of each line)
     current: list[int] = []
     for index in alive:
         text = state.text(index).strip()
