@@ -52,6 +52,9 @@ def lift_title(state: MatchState, rule: Rule) -> None:
     if len(alive) < 2:
         return
     first = alive[0]
+    if len(state.collapsed[first]) > 200 \
+            or state.words(first) > int(rule.param_map.get("max_words", 25)):
+        return  # not heading-like (most first lines are paragraphs: refused unsplit)
     text = state.text(first).strip()
     if not looks_like_title(text, rule.param_map):
         return
