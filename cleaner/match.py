@@ -248,6 +248,10 @@ class MatchPlan:
     #: each rule's ``max_words`` and ``within`` (0 when unset), by number
     max_words_of: tuple[int, ...]
     within_of: tuple[int, ...]
+    #: each head or tail rule's number -> its ``max_words``, and how many
+    #: alive lines may stand before (a head rule) or after (a tail rule)
+    #: a line it matches (0 for the other end)
+    regional_limits: dict[int, tuple[int, int, int]]
     #: numbers of the rules of each region
     anywhere_set: frozenset[int]
     head_set: frozenset[int]
@@ -341,6 +345,10 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
                     for region in ("anywhere", "head", "tail")},
         max_words_of=tuple(c.rule.max_words or 0 for c in patterns),
         within_of=tuple(c.rule.within or 0 for c in patterns),
+        regional_limits={n: (patterns[n].rule.max_words or 0,
+                             patterns[n].rule.within or 0 if patterns[n].rule.region == "head" else 0,
+                             patterns[n].rule.within or 0 if patterns[n].rule.region == "tail" else 0)
+                         for n in regional},
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
         head_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "head"),
         tail_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "tail"),
@@ -395,7 +403,7 @@ class Candidates:
             if hits:
                 self.phrases[index] = hits
         self._folded: dict[int, str] = {}
-        self._regional_gated: dict[tuple[int, str], tuple[int, ...]] = {}
+        self._regional_rules: dict[int, tuple[tuple[int, int, int, int], ...]] = {}
         #: line -> numbers of the patterns whose document-wide gates admit it
         #: (unordered; the ungated patterns are not listed)
         self.admitted: dict[int, tuple[int, ...]] = {}
@@ -488,22 +496,18 @@ class Candidates:
         if index not in self.maybe and not self._open_regional(index):
             return found
         plan = self.plan
-        regional = ()
-        if before < plan.head:
-            regional = self._regional(index, "head")
-        if after < plan.tail:
-            regional += self._regional(index, "tail")
-        anywhere = self._anywhere_hits(index) if index in self.anywhere_maybe else ()
-        if not regional and not anywhere:
-            return found
-        hits = list(anywhere)
-        within = plan.within_of
-        for number in regional:
-            if (before if number in plan.head_set else after) < within[number]:
-                hit = self._pattern(index, number)
-                if hit is not None:
-                    hits.append((number, hit))
-        found.extend(hit for _, hit in sorted(hits, key=lambda pair: pair[0]))
+        hits = list(self._anywhere_hits(index)) if index in self.anywhere_maybe else []
+        if before < plan.head or after < plan.tail:
+            # (a rule's window is never wider than its region's widest one)
+            for number, _, head_within, tail_within in self._regional(index):
+                if before < head_within or after < tail_within:
+                    hit = self._pattern(index, number)
+                    if hit is not None:
+                        hits.append((number, hit))
+        if hits:
+            if len(hits) > 1:
+                hits.sort(key=lambda pair: pair[0])
+            found.extend(hit for _, hit in hits)
         return found
 
     def _numbers(self, index: int) -> tuple[int, ...]:
@@ -511,23 +515,23 @@ class Candidates:
         document-wide gate admitted it, and the ungated ones."""
         return self.admitted.get(index, ()) + self.plan.ungated
 
-    def _regional(self, index: int, region: str) -> tuple[int, ...]:
-        """The rules of a region ("head" or "tail") whose gates admit the
-        line and whose ``max_words`` it fits (cached)."""
-        key = (index, region)
-        numbers = self._regional_gated.get(key)
-        if numbers is None:
+    def _regional(self, index: int) -> tuple[tuple[int, int, int, int], ...]:
+        """The head and tail rules whose gates admit the line and whose
+        ``max_words`` it fits, with their limits (see
+        :attr:`MatchPlan.regional_limits`); cached per line."""
+        rules = self._regional_rules.get(index)
+        if rules is None:
             plan, words = self.plan, self.state.word_counts[index]
-            rules, limits = plan.head_set if region == "head" else plan.tail_set, plan.max_words_of
-            numbers = tuple(n for n in self._numbers(index)
-                            if n in rules and words <= limits[n])
+            limits = plan.regional_limits
+            rules = tuple((n, *limits[n]) for n in self._numbers(index)
+                          if n in limits and words <= limits[n][0])
             rechecked = plan.rechecked
-            if numbers and not rechecked.isdisjoint(numbers):
+            if rules and any(rule[0] in rechecked for rule in rules):
                 folded = self.folded(index)
-                numbers = tuple(n for n in numbers if n not in rechecked
-                                or self.patterns[n].gate.admits(folded))
-            self._regional_gated[key] = numbers
-        return numbers
+                rules = tuple(rule for rule in rules if rule[0] not in rechecked
+                              or self.patterns[rule[0]].gate.admits(folded))
+            self._regional_rules[index] = rules
+        return rules
 
     def has_own(self, index: int) -> bool:
         """Whether any rule (regions aside) matches the line by content."""
