@@ -66,7 +66,6 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
     collapsed = state.collapsed
     if len(collapsed) - collapsed.count("") < int(params.get("min_lines", 30)):
         return
-    lines = [i for i, text in enumerate(collapsed) if text]
     alive = state.alive()
     max_words = int(params.get("max_words", 12))
     share = float(params.get("min_short_share", 0.5))
@@ -101,7 +100,8 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
             and state.words(alive[end + 1]) >= 3:
         end += 1
     first = alive[start]
-    above = sum(not prose[i] and counts[i] <= max_words for i in lines if i < first)
+    above = sum(not prose[i] and counts[i] <= max_words
+                for i, text in enumerate(collapsed[:first]) if text)
     if above < int(params.get("min_before", 10)):
         return
     far = _far_from(short, start, end, int(params.get("far_gap", 0)))
