@@ -86,7 +86,9 @@ class MatchState:
             decided = self.decided
             self._alive = [i for i in self._alive if i not in decided]
             self._alive_at = len(decided)
-        return self._alive
+        alive = self._alive
+        assert alive is not None
+        return alive
 
     def text(self, index: int) -> str:
         return self.lines[index].text
@@ -189,7 +191,7 @@ def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
         before = len(state.decided), state.title
         _decide_candidates(state, candidates)
         for rule in plan.kind_rules:
-            KINDS[rule.kind](state, rule)
+            KINDS[rule.kind or ""](state, rule)
         if (len(state.decided), state.title) == before:
             break
     decisions = tuple(state.decided[i] for i in sorted(state.decided))
@@ -312,7 +314,7 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
     regional = tuple(n for n, c in enumerate(patterns) if c.rule.region != "anywhere")
     order = {name: position for position, name in enumerate(KINDS)}
     kinds = sorted((r for r in ruleset.kind_rules if r.applies_to(language, domain)),
-                   key=lambda r: order[r.kind])
+                   key=lambda r: order[r.kind or ""])
     ungated, rechecked = [], set()
     tiers: dict[int, tuple[dict, dict]] = {}
     for number, compiled in enumerate(patterns):
@@ -345,10 +347,7 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
                     for region in ("anywhere", "head", "tail")},
         max_words_of=tuple(c.rule.max_words or 0 for c in patterns),
         within_of=tuple(c.rule.within or 0 for c in patterns),
-        regional_limits={n: (patterns[n].rule.max_words or 0,
-                             patterns[n].rule.within or 0 if patterns[n].rule.region == "head" else 0,
-                             patterns[n].rule.within or 0 if patterns[n].rule.region == "tail" else 0)
-                         for n in regional},
+        regional_limits={n: _window_limits(patterns[n].rule) for n in regional},
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
         head_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "head"),
         tail_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "tail"),
@@ -361,6 +360,13 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
                         if r.enabled and r.region == "tail"), default=0),
         phrase_index=ruleset.phrase_index,
     )
+
+
+def _window_limits(rule: Rule) -> tuple[int, int, int]:
+    """A head or tail rule's ``max_words``, and its window before and after."""
+    within = rule.within or 0
+    return (rule.max_words or 0, within if rule.region == "head" else 0,
+            within if rule.region == "tail" else 0)
 
 
 class Candidates:

@@ -74,9 +74,11 @@ class Gate:
             return True
         if len(self.must) <= MAX_LOOSE_LITERALS:
             return any(literal in folded for literal in self.must)
-        if self._must_re is None:  # compiled on first use: most gates never need it
-            object.__setattr__(self, "_must_re", literal_regex(self.must))
-        return self._must_re.search(folded) is not None
+        must_re = self._must_re
+        if must_re is None:  # compiled on first use: most gates never need it
+            must_re = literal_regex(self.must)
+            object.__setattr__(self, "_must_re", must_re)
+        return must_re.search(folded) is not None
 
 
 OPEN = Gate()

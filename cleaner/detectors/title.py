@@ -68,7 +68,7 @@ def lift_title(state: MatchState, rule: Rule) -> None:
 def _lift_known_title(state: MatchState, rule: Rule, alive: list[int]) -> None:
     """With the page's title known, the first line is lifted only when it is
     that title, or the title without the site's name ("Headline - Site")."""
-    state.title = " ".join(state.title_hint.split())
+    state.title = " ".join((state.title_hint or "").split())
     if not alive:
         return
     first_key, title_key = state.key(alive[0]), line_key(state.title)

@@ -92,7 +92,7 @@ def main_body_zone(state: MatchState, rule: Rule) -> None:
     start, end = _best_segment(scores)
     # A dumped page has its header and menus above the article; extracted
     # text with a long table or list after its prose does not.
-    if start is None:
+    if start is None or end is None:
         return
     # The article's last sentence may be short ("Colombia had lost to
     # Belgium on Monday."): sentences right after the run belong to it.
