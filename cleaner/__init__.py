@@ -40,3 +40,19 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+def compiled_modules() -> list[str]:
+    """The modules of this installation that run compiled (mypyc C
+    extensions, built by a non-editable install: see ``hatch_build.py``),
+    by dotted name; empty when everything runs as Python source."""
+    from importlib.machinery import EXTENSION_SUFFIXES
+    from pathlib import Path
+
+    package = Path(__file__).parent
+    found = set()
+    for suffix in EXTENSION_SUFFIXES:
+        for path in package.rglob(f"*{suffix}"):
+            parts = path.relative_to(package).with_name(path.name[:-len(suffix)]).parts
+            found.add(".".join(("cleaner", *parts)).removesuffix(".__init__"))
+    return sorted(found)

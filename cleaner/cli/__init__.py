@@ -44,9 +44,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _version() -> str:
-    from .. import __version__
+    """The version, and whether the matcher runs compiled (mypyc) or as
+    Python source."""
+    from .. import __version__, compiled_modules
 
-    return __version__
+    compiled = compiled_modules()
+    build = f"compiled: {', '.join(compiled)}" if compiled else "pure Python"
+    return f"{__version__} ({build})"
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:

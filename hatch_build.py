@@ -1,0 +1,49 @@
+"""Wheel build hook: the matcher compiled with mypyc.
+
+The hot modules (the matcher, the line shapes, the structural detectors) are
+plain typed Python; mypyc, mypy's compiler, turns them into C extensions
+that clean about a quarter faster (see docs/speed.md). The Python sources
+stay the reference, and are what runs:
+
+- in an editable install (``pip install -e .``: a developer's edits take
+  effect at once, and the README's test command tests the sources);
+- with ``CLEANER_PURE_PYTHON=1`` in the environment of the build;
+- where compiling fails (no C compiler or Python headers): the package then
+  installs uncompiled, with a warning, rather than not at all.
+
+``cleaner --version`` says which modules run compiled. The extension files
+that mypyc writes next to the sources are removed once the wheel holds
+them, so a checkout never imports a stale build.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from hatch_mypyc.plugin import MypycBuildHook
+
+
+class CompiledMatcher(MypycBuildHook):
+    """hatch-mypyc's hook, skipped for editable installs and on request, and
+    falling back to the sources when the compiler fails."""
+
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if version == "editable" or os.environ.get("CLEANER_PURE_PYTHON"):
+            return
+        try:
+            super().initialize(version, build_data)
+        except Exception as error:  # any failure: install the sources
+            self.clean([version])
+            self.app.display_warning(
+                f"cleaner: mypyc compilation failed, installing pure Python ({error})")
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        if version != "editable":
+            self.clean([version])  # the wheel holds the extensions now
+
+
+def get_build_hook() -> type:
+    return CompiledMatcher
