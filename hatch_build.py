@@ -1,7 +1,8 @@
 """Wheel build hook: the matcher compiled with mypyc.
 
-The hot modules (the matcher, the line shapes, the structural detectors) are
-plain typed Python; mypyc, mypy's compiler, turns them into C extensions
+The hot modules (the matcher and its gates, the line shapes, the structural
+detectors, the stages around them: the hook's ``include`` in pyproject.toml)
+are plain typed Python; mypyc, mypy's compiler, turns them into C extensions
 that clean about a quarter faster (see docs/speed.md). The Python sources
 stay the reference, and are what runs:
 

@@ -50,9 +50,11 @@ def compiled_modules() -> list[str]:
     from pathlib import Path
 
     package = Path(__file__).parent
+    suffixes = sorted(EXTENSION_SUFFIXES, key=len, reverse=True)  # ".cpython-…so" before ".so"
     found = set()
-    for suffix in EXTENSION_SUFFIXES:
-        for path in package.rglob(f"*{suffix}"):
+    for path in package.rglob("*"):
+        suffix = next((s for s in suffixes if path.name.endswith(s)), None)
+        if suffix is not None:
             parts = path.relative_to(package).with_name(path.name[:-len(suffix)]).parts
             found.add(".".join(("cleaner", *parts)).removesuffix(".__init__"))
     return sorted(found)

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from itertools import accumulate
+from typing import Any
 
 import ftfy
 import regex
@@ -132,6 +133,7 @@ def _suspect_lines(text: str) -> list[int]:
     scans with cheap character classes; most clean text has none, and then
     ftfy never runs. A scan that finds a line goes on from the next line (a
     damaged paragraph has hundreds of hits, and one is enough)."""
+    scans: tuple[Any, ...]  # (patterns of both engines)
     if text.isascii():
         scans = (_ASCII_CONTROL_RE, _ENTITY_START_RE) if "&" in text else (_ASCII_CONTROL_RE,)
     else:

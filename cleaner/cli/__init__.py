@@ -48,8 +48,8 @@ def _version() -> str:
     Python source."""
     from .. import __version__, compiled_modules
 
-    compiled = compiled_modules()
-    build = f"compiled: {', '.join(compiled)}" if compiled else "pure Python"
+    compiled = len(compiled_modules())
+    build = f"{compiled} modules compiled with mypyc" if compiled else "pure Python"
     return f"{__version__} ({build})"
 
 
