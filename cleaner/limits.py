@@ -57,11 +57,11 @@ class time_limit:  # (lower case: it reads as the function it replaced)
         self._previous = signal.signal(signal.SIGALRM, self._expire)
         self._previous_hook = sys.unraisablehook
         sys.unraisablehook = _quiet_about(_Expired, self._previous_hook)
-        signal.setitimer(signal.ITIMER_REAL, self._seconds)
+        signal.setitimer(signal.ITIMER_REAL, self._seconds or 0.0)
 
-    def __exit__(self, kind, error, traceback) -> bool:
+    def __exit__(self, kind, error, traceback) -> None:
         if not self._armed:
-            return False
+            return
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, self._previous)
         sys.unraisablehook = self._previous_hook
@@ -69,7 +69,6 @@ class time_limit:  # (lower case: it reads as the function it replaced)
         # the body raised goes on as it is)
         if kind is _Expired or (kind is None and self._fired):
             raise InputError(_message(self._seconds or 0)) from None
-        return False
 
 
 def _message(seconds: float) -> str:

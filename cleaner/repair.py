@@ -60,6 +60,10 @@ _SPACES = "\t\x1f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 # Line breaks that str.splitlines honours; they must survive repair.
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
+# Lone surrogates (as a class range; built with chr() because compiled
+# modules may not hold surrogates in string literals)
+_SURROGATES = f"{chr(0xD800)}-{chr(0xDFFF)}"
+
 _REMOVE_RE = regex.compile(f"[{_REMOVED}]")
 # Whole-text scans use the stdlib ``re``: for plain character classes it
 # scans long text several times faster than the ``regex`` module.
@@ -92,7 +96,7 @@ _SUSPECT_SCANS = (
 # Characters removed or replaced, C1 controls and surrogates: none of them is
 # printable (str.isprintable), so this scan, slow for either engine, runs
 # only on a text that has a character isprintable refuses (most have none).
-_UNPRINTED_RE = re.compile(f"[{_REMOVED}{_SPACES}\u0080-\u009f\ud800-\udfff]")
+_UNPRINTED_RE = re.compile(f"[{_REMOVED}{_SPACES}\u0080-\u009f{_SURROGATES}]")
 # Box-drawing and Mac Roman leads: a class of a few scattered characters is
 # slow to scan for too, so it runs only where "√" or the range of the box
 # characters is found (both fast).
@@ -104,7 +108,7 @@ _ENTITY_START_RE = re.compile(_ENTITY_START)
 _SPACE_RE = regex.compile(f"[{_SPACES}]")
 _ENTITY_RE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BREAK_RE = regex.compile(f"[{_BREAKS}]")
-_SURROGATE_RE = regex.compile("[\ud800-\udfff]")
+_SURROGATE_RE = regex.compile(f"[{_SURROGATES}]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
                          "\u2032": "'", "\u2033": '"', "\u00ab": '"', "\u00bb": '"'})
