@@ -87,21 +87,24 @@ _ENTITY_START = "&(?:#|[A-Za-z][A-Za-z0-9]{1,31};)"
 # its parts. A pattern starting with a class that is one range of code
 # points ([Р-С], not [РС]) is searched several times faster by the regex
 # module than by the stdlib; a long class of many ranges is the opposite.
-_SUSPECT_SCANS = (
-    regex.compile(_LATIN_PAIR),
-    regex.compile(_LEAD_BEFORE_SPACE),
-    regex.compile(_CYRILLIC_PAIR),
-    regex.compile(_ENTITY_START),
-)
+_LATIN_SCANS = (regex.compile(_LATIN_PAIR), regex.compile(_LEAD_BEFORE_SPACE))
+_CYRILLIC_SCAN = regex.compile(_CYRILLIC_PAIR)
+_ENTITY_SCAN = regex.compile(_ENTITY_START)
+# Which scans can find anything is read off the text's UTF-8 first, with
+# byte searches at memory speed: the Latin pairs' leads (Â..ô) all encode as
+# \xc3 then one byte, Р and С as \xd0 then one byte, and the box-drawing
+# and Mac Roman leads below as \xe2\x94, \xe2\x95 or \xe2\x88\x9a (most
+# English text: none of them, and no scan runs but the one for entities).
+_LATIN_LEAD = b"\xc3"
+_CYRILLIC_LEAD = b"\xd0"
+_BOX_BYTES = (b"\xe2\x94", b"\xe2\x95", b"\xe2\x88\x9a")
 # Characters removed or replaced, C1 controls and surrogates: none of them is
 # printable (str.isprintable), so this scan, slow for either engine, runs
 # only on a text that has a character isprintable refuses (most have none).
 _UNPRINTED_RE = re.compile(f"[{_REMOVED}{_SPACES}\u0080-\u009f{_SURROGATES}]")
 # Box-drawing and Mac Roman leads: a class of a few scattered characters is
-# slow to scan for too, so it runs only where "√" or the range of the box
-# characters is found (both fast).
+# slow to scan for too, so it runs only where their bytes are found.
 _BOX_RE = re.compile("[√├┬╬╨╤]")
-_BOX_RANGE_RE = regex.compile("[├-╬]")
 # In ASCII text: the controls and the spaces repair removes or replaces.
 _ASCII_CONTROL_RE = re.compile("[\x00-\x09\x0e-\x1b\x1f\x7f]")
 _ENTITY_START_RE = re.compile(_ENTITY_START)
@@ -141,10 +144,15 @@ def _suspect_lines(text: str) -> list[int]:
     if text.isascii():
         scans = (_ASCII_CONTROL_RE, _ENTITY_START_RE) if "&" in text else (_ASCII_CONTROL_RE,)
     else:
-        scans = _SUSPECT_SCANS
+        encoded = text.encode("utf-8", "surrogatepass")
+        scans = _LATIN_SCANS if _LATIN_LEAD in encoded else ()
+        if _CYRILLIC_LEAD in encoded:
+            scans += (_CYRILLIC_SCAN,)
+        if "&" in text:
+            scans += (_ENTITY_SCAN,)
         if not text.replace("\n", " ").isprintable():
             scans += (_UNPRINTED_RE,)
-        if "√" in text or _BOX_RANGE_RE.search(text):
+        if any(box in encoded for box in _BOX_BYTES):
             scans += (_BOX_RE,)
     starts: list[int] = []  # where each line starts, and the end of the text
     found: set[int] = set()
