@@ -247,9 +247,6 @@ class MatchPlan:
     #: of a prefix-gated rule, one-letter literals): it is checked on the
     #: line before the pattern runs
     rechecked: frozenset[int]
-    #: each rule's ``max_words`` and ``within`` (0 when unset), by number
-    max_words_of: tuple[int, ...]
-    within_of: tuple[int, ...]
     #: each head or tail rule's number -> its ``max_words``, and how many
     #: alive lines may stand before (a head rule) or after (a tail rule)
     #: a line it matches (0 for the other end)
@@ -345,8 +342,6 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
         open_digit={region: all(patterns[n].gate.digit for n in ungated
                                 if patterns[n].rule.region == region)
                     for region in ("anywhere", "head", "tail")},
-        max_words_of=tuple(c.rule.max_words or 0 for c in patterns),
-        within_of=tuple(c.rule.within or 0 for c in patterns),
         regional_limits={n: _window_limits(patterns[n].rule) for n in regional},
         anywhere_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "anywhere"),
         head_set=frozenset(n for n, c in enumerate(patterns) if c.rule.region == "head"),
