@@ -482,6 +482,17 @@ class Candidates:
     def _open_regional(self, index: int) -> bool:
         return self.open_to(index, "head") or self.open_to(index, "tail")
 
+    def in_window(self, index: int, before: int, after: int) -> bool:
+        """Whether a head or tail rule may match the line with ``before``
+        and ``after`` alive lines around it: its gate admitted the line, or
+        an ungated rule of that end may match it (a line too long for every
+        such rule is refused without a call: most lines in a window)."""
+        plan, counts = self.plan, self.state.word_counts
+        return (before < plan.head and (index in self.head_maybe or (
+            counts[index] <= plan.open_words["head"] and self.open_to(index, "head")))) \
+            or (after < plan.tail and (index in self.tail_maybe or (
+                counts[index] <= plan.open_words["tail"] and self.open_to(index, "tail"))))
+
     def folded(self, index: int) -> str:
         """The line, collapsed and case-folded (what gates read)."""
         folded = self._folded.get(index)
@@ -634,12 +645,7 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
     alive = state.alive()
     state.expanded_blocks.clear()
     decided, touched = state.decided, candidates.touched
-    head_maybe, tail_maybe = candidates.head_maybe, candidates.tail_maybe
-    head, tail = candidates.plan.head, candidates.plan.tail
-    # (a line too long for every ungated rule of a window is refused here,
-    # without a call: most lines in a window)
-    open_to, counts = candidates.open_to, state.word_counts
-    head_words, tail_words = (candidates.plan.open_words[region] for region in ("head", "tail"))
+    head, tail, in_window = candidates.plan.head, candidates.plan.tail, candidates.in_window
     last = len(alive) - 1
     before = 0
     for n, index in enumerate(alive):
@@ -648,10 +654,7 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
         # A line no rule can match where it stands stays (and counts),
         # without a call: most lines, in most documents.
         quiet = index not in touched and not (
-            (before < head and (index in head_maybe or (
-                counts[index] <= head_words and open_to(index, "head"))))
-            or (last - n < tail and (index in tail_maybe or (
-                counts[index] <= tail_words and open_to(index, "tail")))))
+            (before < head or last - n < tail) and in_window(index, before, last - n))
         if quiet or not _decide_line(state, candidates, alive, n, before=before,
                                      after=last - n):
             before += 1
@@ -663,10 +666,7 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
         if index in decided:
             continue
         quiet = index not in touched and not (
-            (n < head and (index in head_maybe or (
-                counts[index] <= head_words and open_to(index, "head"))))
-            or (after < tail and (index in tail_maybe or (
-                counts[index] <= tail_words and open_to(index, "tail")))))
+            (n < head or after < tail) and in_window(index, n, after))
         if quiet or not _decide_line(state, candidates, alive, n, before=n, after=after):
             after += 1
 
