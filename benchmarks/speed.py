@@ -166,7 +166,7 @@ def scaling(cleaner, texts: list[str], quick: bool) -> None:
     """Time per MB across document sizes (linear means a flat column).
 
     Every article-text row cleans the same text: the whole corpus cut into
-    documents of the row's size (1 KB: some 470 documents), or for sizes
+    documents of the row's size (1 KB: some 420 documents), or for sizes
     beyond the corpus, the corpus repeated into one document. So the rows
     differ in document size only, not in content (prefixes of the corpus
     would put the English texts in the small documents and the Korean,
