@@ -12,10 +12,10 @@ stay the reference, and are what runs:
 - where compiling fails (no C compiler or Python headers): the package then
   installs uncompiled, with a warning, rather than not at all.
 
-``cleaner --version`` says how many modules run compiled (``cleaner.compiled_modules()``
-names them). The extension files
-that mypyc writes next to the sources are removed once the wheel holds
-them, so a checkout never imports a stale build.
+``cleaner --version`` says how many modules run compiled
+(``cleaner.compiled_modules()`` names them). The extension files that mypyc
+writes next to the sources are removed once the wheel holds them, so a
+checkout never imports a stale build.
 """
 
 from __future__ import annotations
