@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .limits import time_limit
+from .limits import Deadline
 from .model import CleanResult
 from .options import Options
 from .pipeline import Traced, run
@@ -51,8 +51,7 @@ class Cleaner:
         limit = options.timeout
         if limit is not None:
             limit += options.timeout_per_mb * len(data) / 1_000_000
-        with time_limit(limit):
-            return run(data, self.rules, options, metadata)
+        return run(data, self.rules, options, metadata, Deadline(limit))
 
     def __reduce__(self):
         return (_rebuild, (self.rules, self.options))

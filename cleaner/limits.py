@@ -1,9 +1,18 @@
-"""A wall-clock limit for one document.
+"""A wall-clock limit for one document, enforced two ways.
 
-Implemented with ``signal.setitimer``: the only way to interrupt pure-Python
-work (trafilatura, a slow pattern) without a second process. Signals reach
-only the main thread, so elsewhere the limit is not enforced (documented on
-``Options.timeout``); the pattern timeout still bounds every rule pattern.
+:class:`Deadline` is asked by the stages: between stages, at every pass of
+the matcher, and by every rule pattern, whose regex timeout it shortens to
+the time left. Asking costs a clock read, works in any thread, and bounds
+cleaner's own work, whose every step is linear in the document (the
+property tests and ``tests/test_scale.py`` hold it to that) except a
+pattern's search, which the regex timeout stops.
+
+:class:`time_limit` interrupts work cleaner does not control: HTML
+extraction (trafilatura, lxml), which may run for minutes on a hostile page
+and asks no one. It uses ``signal.setitimer``, the only way to interrupt
+such work without a second process: only in the main thread (signals reach
+no other), and at about 10 µs a document for the signal calls — which is
+why text documents, which never reach it, go without.
 """
 
 from __future__ import annotations
@@ -11,8 +20,39 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from time import perf_counter
 
 from .errors import InputError
+
+
+class Deadline:
+    """The moment one document's time runs out (never, for ``seconds`` None).
+
+    Guarantee: :meth:`check` raises InputError with the time-limit message
+    once ``seconds`` have passed since the Deadline was made, and never
+    before."""
+
+    __slots__ = ("at", "seconds")
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.at = perf_counter() + seconds if seconds is not None else float("inf")
+
+    def left(self) -> float:
+        """Seconds left (negative once passed; infinite without a limit)."""
+        return self.at - perf_counter()
+
+    def check(self) -> None:
+        """Raise InputError if the time is up."""
+        if perf_counter() > self.at:
+            raise self.expired()
+
+    def expired(self) -> InputError:
+        return InputError(_message(self.seconds or 0))
+
+
+#: A deadline that never passes (callers that set no limit).
+NO_DEADLINE = Deadline(None)
 
 
 class _Expired(BaseException):
@@ -27,7 +67,8 @@ RETRY_SECONDS = 0.05
 
 
 class time_limit:  # (lower case: it reads as the function it replaced)
-    """Raise InputError when the body takes longer than ``seconds``.
+    """Interrupt the body with the deadline's InputError when the deadline
+    passes (see the module docstring for where this is used).
 
     The alarm repeats every ``RETRY_SECONDS`` until its exception gets
     through, and a body that ends after an alarm whose exception was
@@ -35,14 +76,14 @@ class time_limit:  # (lower case: it reads as the function it replaced)
     lxml freed a tree, and a 4 s page passed a 1 s limit).
 
     A class rather than a generator-based context manager: it is entered
-    once per document, and the generator's machinery cost about as much as
+    once per page, and the generator's machinery cost about as much as
     the signal calls themselves."""
 
-    __slots__ = ("_armed", "_fired", "_previous", "_previous_hook", "_seconds")
+    __slots__ = ("_armed", "_deadline", "_fired", "_previous", "_previous_hook")
 
-    def __init__(self, seconds: float | None) -> None:
-        self._seconds = seconds
-        self._armed = bool(seconds) and hasattr(signal, "setitimer") \
+    def __init__(self, deadline: Deadline) -> None:
+        self._deadline = deadline
+        self._armed = deadline.seconds is not None and hasattr(signal, "setitimer") \
             and threading.current_thread() is threading.main_thread()
         self._fired = False
 
@@ -52,12 +93,14 @@ class time_limit:  # (lower case: it reads as the function it replaced)
         raise _Expired
 
     def __enter__(self) -> None:
+        self._deadline.check()
         if not self._armed:
             return
         self._previous = signal.signal(signal.SIGALRM, self._expire)
         self._previous_hook = sys.unraisablehook
         sys.unraisablehook = _quiet_about(_Expired, self._previous_hook)
-        signal.setitimer(signal.ITIMER_REAL, self._seconds or 0.0)
+        # (at least a millisecond: a zero interval would disarm the timer)
+        signal.setitimer(signal.ITIMER_REAL, max(self._deadline.left(), 0.001))
 
     def __exit__(self, kind, error, traceback) -> None:
         if not self._armed:
@@ -68,7 +111,7 @@ class time_limit:  # (lower case: it reads as the function it replaced)
         # (a dropped alarm fails a body that ends normally; another error
         # the body raised goes on as it is)
         if kind is _Expired or (kind is None and self._fired):
-            raise InputError(_message(self._seconds or 0)) from None
+            raise self._deadline.expired() from None
 
 
 def _message(seconds: float) -> str:

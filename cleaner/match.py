@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .errors import PatternTimeout
+from .limits import NO_DEADLINE, Deadline
 from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
 from .options import Options
 from .prefilter import LiteralIndex, fold_utf8, has_digit, indexable
@@ -59,6 +60,9 @@ class MatchState:
     #: The title the page's metadata gives (HTML input), if any.
     title_hint: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: when the document's time runs out (asked at every pass and by every
+    #: pattern search)
+    deadline: Deadline = NO_DEADLINE
     #: first line of each block ``_expand_header`` took, this pass
     expanded_blocks: set[int] = field(default_factory=set)
     #: each line whitespace-collapsed (the form it has in the output), and
@@ -172,22 +176,26 @@ def in_region(rule: Rule, before: int, after: int) -> bool:
 def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
           domain: str | None = None, title_hint: str | None = None,
           shapes: tuple[list[str], list[int]] | None = None,
+          deadline: Deadline = NO_DEADLINE,
           ) -> tuple[tuple[Decision, ...], str | None, tuple[str, ...]]:
     """Decide which lines go. ``title_hint`` is a title known from elsewhere
     (the page's metadata); ``shapes`` is :func:`~cleaner.textshape.line_shapes`
     of the lines, when the caller has it. Returns the decisions in line order,
-    the title (if a rule lifted one) and warnings (pattern time-outs)."""
+    the title (if a rule lifted one) and warnings (pattern time-outs).
+    Raises InputError once ``deadline`` has passed: it is asked at every
+    pass, and no pattern search runs beyond it."""
     from .detectors import KINDS  # late: detectors import MatchState
 
     domain = domain or document_domain(options.url)
     collapsed, counts = shapes if shapes is not None else ([], [])
     state = MatchState(lines, options, domain, title_hint=title_hint, collapsed=collapsed,
-                       word_counts=counts)
+                       word_counts=counts, deadline=deadline)
     if not state.alive() and title_hint is None:
         return (), None, ()  # a blank document: every rule needs a line to decide
     plan = match_plan(ruleset, options.language, domain)
     candidates = Candidates(state, plan)
     for _ in range(pass_limit(len(lines))):
+        deadline.check()
         before = len(state.decided), state.title
         _decide_candidates(state, candidates)
         for rule in plan.kind_rules:
@@ -586,10 +594,17 @@ class Candidates:
         rule = compiled.rule
         if self._timeouts.get(rule.id, 0) >= MAX_TIMEOUTS_PER_RULE:
             return None
+        options, deadline = self.state.options, self.state.deadline
+        left = deadline.left()
+        if left <= 0:
+            raise deadline.expired()
         try:
-            hit = compiled.regex.search(normalized, timeout=self.state.options.pattern_timeout)
+            # (the document's time limit bounds the search too)
+            hit = compiled.regex.search(normalized, timeout=min(options.pattern_timeout, left))
         except TimeoutError:
-            if self.state.options.on_pattern_timeout == "fail":
+            if deadline.left() <= 0:
+                raise deadline.expired() from None
+            if options.on_pattern_timeout == "fail":
                 raise PatternTimeout(rule.id, rule.source, number) from None
             self._timeouts[rule.id] = self._timeouts.get(rule.id, 0) + 1
             self.state.warnings.append(

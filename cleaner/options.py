@@ -31,8 +31,10 @@ class Options:
     - ``timeout``: seconds one document may take (None: no limit), plus
       ``timeout_per_mb`` seconds for each megabyte of input (the limit is
       there to stop a hang, not a large document). A document that takes
-      longer fails with :class:`cleaner.errors.InputError`. Enforced with a
-      timer signal, so only in the main thread of a process.
+      longer fails with :class:`cleaner.errors.InputError`. Cleaner's own
+      stages ask the limit as they go and cut every pattern's timeout to the
+      time left, in any thread; HTML extraction, which cannot ask, is
+      interrupted by a timer signal, so only in the main thread of a process.
     - ``max_bytes``: largest document (after gzip decompression) accepted;
       None: no limit.
     - ``on_pattern_timeout``: ``"skip"`` (the line counts as not matched and a

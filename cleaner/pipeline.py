@@ -10,6 +10,7 @@ from types import MappingProxyType
 from .act import act
 from .decode import decode
 from .errors import InputError
+from .limits import NO_DEADLINE, Deadline, time_limit
 from .match import document_domain, match
 from .model import CleanResult, Decision, Line
 from .normalize import normalize
@@ -56,8 +57,11 @@ def resolve_format(data: bytes | str, requested: str) -> str:
 
 
 def prepare(data: bytes | str, rules: RuleSet, options: Options,
-            metadata: dict[str, str] | None = None) -> Source:
-    """Decode (and, for HTML, extract) a document into text."""
+            metadata: dict[str, str] | None = None, deadline: Deadline = NO_DEADLINE,
+            ) -> Source:
+    """Decode (and, for HTML, extract) a document into text. Extraction runs
+    under a :class:`~cleaner.limits.time_limit`: it is the one stage that
+    cannot ask the deadline itself."""
     known = dict(metadata or {})
     if options.url and "url" not in known:
         known["url"] = options.url
@@ -74,7 +78,8 @@ def prepare(data: bytes | str, rules: RuleSet, options: Options,
         domain = document_domain(known.get("url"))
         dom_rules = [DomRule(c.rule.id, c.regex) for c in rules.dom_rules
                      if c.rule.applies_to(options.language, domain)]
-        page = extract(data, dom_rules, url=known.get("url"), max_bytes=options.max_bytes)
+        with time_limit(deadline):
+            page = extract(data, dom_rules, url=known.get("url"), max_bytes=options.max_bytes)
         merged = {**known, **page.metadata}
         return Source(page.text, merged, tuple(page.decisions), page.encoding)
     decoded = decode(data)
@@ -82,12 +87,15 @@ def prepare(data: bytes | str, rules: RuleSet, options: Options,
 
 
 def run(data: bytes | str, rules: RuleSet, options: Options,
-        metadata: dict[str, str] | None = None) -> Traced:
+        metadata: dict[str, str] | None = None, deadline: Deadline = NO_DEADLINE) -> Traced:
     """Clean one document. ``metadata`` is what the caller already knows (a
     JSONL record's fields); it and the page's own metadata win over what
-    chrome reveals."""
-    source = prepare(data, rules, options, metadata)
+    chrome reveals. Raises InputError once ``deadline`` has passed (asked
+    between the stages and inside match)."""
+    source = prepare(data, rules, options, metadata, deadline)
+    deadline.check()
     repaired, repairs = repair(source.text, fold_quotes=options.fold_quotes)
+    deadline.check()
     lines = segment(repaired)
     # collapsed forms and word counts, computed once for match and normalize
     shapes = line_shapes([line.text for line in lines])
@@ -95,7 +103,9 @@ def run(data: bytes | str, rules: RuleSet, options: Options,
     known_title = known.pop("title", None)
     domain = document_domain(known.get("url") or options.url)
     decisions, _title, warnings = match(lines, rules, options, domain=domain,
-                                        title_hint=known_title, shapes=shapes)
+                                        title_hint=known_title, shapes=shapes,
+                                        deadline=deadline)
+    deadline.check()
     acted = act(lines, decisions)
     text = render_text(normalize(acted.kept, shapes[0]))
     merged = dict(acted.metadata)
