@@ -9,21 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Decision, Line
+from .model import Decision
 
 
 @dataclass(frozen=True, slots=True)
 class Acted:
-    kept: tuple[Line, ...]
+    #: indexes of the lines kept (``lines[i]`` is source line ``i + 1``), in order
+    kept: tuple[int, ...]
     title: str | None
     metadata: dict[str, str]
 
 
-def act(lines: tuple[Line, ...], decisions: tuple[Decision, ...]) -> Acted:
+def act(lines: tuple[str, ...], decisions: tuple[Decision, ...]) -> Acted:
     """Remove every line a decision names; collect what the decisions lifted
     (the first value of each field wins, in line order)."""
-    removed = {d.line for d in decisions}
-    kept = tuple(line for line in lines if line.number not in removed)
+    removed = {d.line - 1 for d in decisions if d.line}  # (line 0: an HTML element)
+    kept = tuple(i for i in range(len(lines)) if i not in removed) if removed \
+        else tuple(range(len(lines)))
     metadata: dict[str, str] = {}
     title = None
     for decision in decisions:

@@ -122,7 +122,7 @@ def _jsonl_documents(item: str, text_key: str) -> Iterator[tuple[str, list[str]]
 
 def _lines(text: str) -> list[str]:
     repaired, _ = repair(text)
-    return [line.text for line in segment(repaired) if line.text.strip()]
+    return [line for line in segment(repaired) if line.strip()]
 
 
 def propose(site: SiteLines, settings: LearnSettings) -> list[Proposal]:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from .errors import PatternTimeout
 from .limits import NO_DEADLINE, Deadline
-from .model import DROP_SECTION, STRIP_HEADER, Decision, Line
+from .model import DROP_SECTION, STRIP_HEADER, Decision
 from .options import Options
 from .prefilter import LiteralIndex, fold_utf8, has_digit, indexable
 from .ruleset import Rule, RuleSet
@@ -52,7 +52,8 @@ class MatchState:
     Detectors read it and call :meth:`decide`; they never remove anything.
     """
 
-    lines: tuple[Line, ...]
+    #: the document's lines (``lines[i]`` is source line ``i + 1``)
+    lines: tuple[str, ...]
     options: Options
     domain: str | None
     decided: dict[int, Decision] = field(default_factory=dict)
@@ -78,7 +79,7 @@ class MatchState:
 
     def __post_init__(self) -> None:
         if len(self.collapsed) != len(self.lines) or len(self.word_counts) != len(self.lines):
-            self.collapsed, self.word_counts = line_shapes([line.text for line in self.lines])
+            self.collapsed, self.word_counts = line_shapes(self.lines)
         self.prose_flags = prose_flags(self.collapsed, self.word_counts)
 
     def alive(self) -> list[int]:
@@ -95,7 +96,7 @@ class MatchState:
         return alive
 
     def text(self, index: int) -> str:
-        return self.lines[index].text
+        return self.lines[index]
 
     def short_keys(self) -> dict[int, str]:
         """The keys of every non-blank line of at most ``MAX_KEY_CHARS``
@@ -155,9 +156,8 @@ class MatchState:
         a line wins. Returns whether a new decision was made."""
         if index in self.decided:
             return False
-        line = self.lines[index]
         self.decided[index] = Decision(
-            rule.id, action or rule.action, line.number, line.text,
+            rule.id, action or rule.action, index + 1, self.lines[index],
             tuple(sorted((lifted or {}).items())),
         )
         return True
@@ -173,7 +173,7 @@ def in_region(rule: Rule, before: int, after: int) -> bool:
     return True
 
 
-def match(lines: tuple[Line, ...], ruleset: RuleSet, options: Options,
+def match(lines: tuple[str, ...], ruleset: RuleSet, options: Options,
           domain: str | None = None, title_hint: str | None = None,
           shapes: tuple[list[str], list[int]] | None = None,
           deadline: Deadline = NO_DEADLINE,
@@ -586,7 +586,7 @@ class Candidates:
                 and len(normalized) <= MAX_LINE_CHARS \
                 and (number not in self.plan.rechecked
                      or compiled.gate.admits(self.folded(index))):
-            hit = self._search(compiled, normalized, self.state.lines[index].number)
+            hit = self._search(compiled, normalized, index + 1)
         self._hits[key] = hit
         return hit
 
@@ -712,11 +712,11 @@ def _continues(state: MatchState, index: int, candidates: Candidates) -> bool:
     between every two lines and cleaning it again must decide the same."""
     lines = state.lines
     following = index + 1
-    while following < len(lines) and not lines[following].text.strip():
+    while following < len(lines) and not lines[following].strip():
         following += 1
     if following >= len(lines) or following in state.decided:
         return False
-    start = lines[following].text.lstrip()[:1]
+    start = lines[following].lstrip()[:1]
     return start.islower() and not candidates.has_own(following)
 
 
@@ -785,7 +785,7 @@ def _next_content(state: MatchState, index: int, candidates: Candidates) -> int 
     decided nor matched by any rule), or None."""
     lines = state.lines
     for later in range(index + 1, len(lines)):
-        if later not in state.decided and lines[later].text.strip() \
+        if later not in state.decided and lines[later].strip() \
                 and not candidates.has_own(later):
             return later
     return None

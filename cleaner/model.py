@@ -26,13 +26,12 @@ ACTIONS = (DROP_LINE, DROP_SECTION, STRIP_HEADER, DEDUPE_TITLE, LIFT_METADATA, L
 
 
 class Line(NamedTuple):
-    """One source line.
+    """One source line, as ``cleaner explain`` and :class:`Traced` show it.
 
     ``number`` is 1-based and counts the lines of the decoded text as
     ``str.splitlines`` does; ``text`` is the line after encoding repair, before
-    whitespace normalization. (A named tuple: documents are made of
-    millions of them, and a tuple is built several times faster than a
-    frozen dataclass.)
+    whitespace normalization. (The stages themselves pass plain strings:
+    see :mod:`cleaner.segment`.)
     """
 
     number: int

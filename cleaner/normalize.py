@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
-from .model import Line
 from .textshape import collapse_lines
 
 
-def normalize(lines: tuple[Line, ...], collapsed: list[str] | None = None) -> tuple[str, ...]:
-    """One paragraph per non-blank kept line, in order (each what
-    :func:`normalize_line` makes of it, computed for all lines at once).
-    The lines are as repair leaves them: no whitespace but U+0020, and NFC
-    already (collapsing spaces keeps a line NFC: it never puts two
-    characters side by side that were not). ``collapsed`` is the collapsed
-    form of every line of the document, by line number (what
+def normalize(lines: tuple[str, ...], kept: Sequence[int],
+              collapsed: list[str] | None = None) -> tuple[str, ...]:
+    """One paragraph per non-blank kept line (``kept``: indexes into
+    ``lines``), in order (each what :func:`normalize_line` makes of it,
+    computed for all lines at once). The lines are as repair leaves them:
+    no whitespace but U+0020, and NFC already (collapsing spaces keeps a
+    line NFC: it never puts two characters side by side that were not).
+    ``collapsed`` is the collapsed form of every line (what
     :func:`~cleaner.textshape.line_shapes` gives), when the caller has it."""
-    if collapsed is not None:
-        return tuple(p for p in (collapsed[line.number - 1] for line in lines) if p)
-    return tuple(p for p in collapse_lines([line.text for line in lines]) if p)
+    if collapsed is None:
+        collapsed = collapse_lines([lines[i] for i in kept])
+        return tuple(p for p in collapsed if p)
+    return tuple(p for p in (collapsed[i] for i in kept) if p)
 
 
 # Whitespace other than single spaces between words: only then is the line

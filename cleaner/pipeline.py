@@ -18,7 +18,7 @@ from .options import Options
 from .render import render_text
 from .repair import repair
 from .ruleset import RuleSet
-from .segment import segment
+from .segment import numbered, segment
 from .textshape import line_shapes
 
 
@@ -28,7 +28,13 @@ class Traced:
     ``cleaner explain`` prints)."""
 
     result: CleanResult
-    lines: tuple[Line, ...]
+    #: the repaired source lines (``source_lines[i]`` is line ``i + 1``)
+    source_lines: tuple[str, ...]
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        """The source lines, numbered."""
+        return numbered(self.source_lines)
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ def run(data: bytes | str, rules: RuleSet, options: Options,
     deadline.check()
     lines = segment(repaired)
     # collapsed forms and word counts, computed once for match and normalize
-    shapes = line_shapes([line.text for line in lines])
+    shapes = line_shapes(lines)
     known = dict(source.metadata)
     known_title = known.pop("title", None)
     domain = document_domain(known.get("url") or options.url)
@@ -107,7 +113,7 @@ def run(data: bytes | str, rules: RuleSet, options: Options,
                                         deadline=deadline)
     deadline.check()
     acted = act(lines, decisions)
-    text = render_text(normalize(acted.kept, shapes[0]))
+    text = render_text(normalize(lines, acted.kept, shapes[0]))
     merged = dict(acted.metadata)
     merged.update({k: v for k, v in known.items() if v})
     result = CleanResult(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 
 import regex
 
@@ -112,7 +113,7 @@ def _maybe_dense(text: str) -> bool:
                            or _RADICAL_RE.search(kept) is not None)
 
 
-def collapse_lines(texts: list[str], joined: str | None = None) -> list[str]:
+def collapse_lines(texts: Sequence[str], joined: str | None = None) -> list[str]:
     """``[collapse_spaces(t) for t in texts]`` for texts as repair leaves
     them: no line break, and no whitespace but U+0020. At C speed where it
     can: a document with no double space and no line with a space at an end
@@ -122,15 +123,16 @@ def collapse_lines(texts: list[str], joined: str | None = None) -> list[str]:
     ``str.strip`` returns a line with nothing to strip itself, and a list
     compares its items by identity first, which is several times faster
     than searching the document for a space beside a line break.)"""
+    items = list(texts)  # (the copy returned when nothing changes)
     if joined is None:
-        joined = "\n".join(texts)
-    if "  " not in joined and list(map(str.strip, texts)) == texts:
-        return list(texts)
+        joined = "\n".join(items)
+    if "  " not in joined and list(map(str.strip, items)) == items:
+        return items
     return [t if "  " not in t and t[:1] != " " and t[-1:] != " "
-            else " ".join(t.split()) for t in texts]
+            else " ".join(t.split()) for t in items]
 
 
-def line_shapes(texts: list[str]) -> tuple[list[str], list[int]]:
+def line_shapes(texts: Sequence[str]) -> tuple[list[str], list[int]]:
     """``collapse_spaces`` and ``word_count`` of every text, computed in bulk
     (equal to calling them line by line on texts as repair leaves them):
     words are counted as spaces in the collapsed line, and dense scripts are

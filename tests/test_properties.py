@@ -180,7 +180,8 @@ def test_every_removal_is_explained(text):
                         if line.number not in kept_numbers and normalize_line(line.text)}
     assert removed_nonblank == set(numbers) - {
         n for n in numbers if not normalize_line(by_number[n].text)}
-    replayed = render_text(normalize(act(segment(_repaired(text)), result.decisions).kept))
+    lines = segment(_repaired(text))
+    replayed = render_text(normalize(lines, act(lines, result.decisions).kept))
     assert replayed == result.text
 
 

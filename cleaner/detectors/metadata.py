@@ -104,7 +104,7 @@ def _bullet_runs(state: MatchState, alive: list[int], marks: str) -> list[list[i
         text = state.text(index).strip()
         starts = text[:1] in marks
         if starts and (not current or index == current[-1] + 1
-                       or all(not state.lines[j].text.strip()
+                       or all(not state.lines[j].strip()
                               for j in range(current[-1] + 1, index))):
             current.append(index)
             continue

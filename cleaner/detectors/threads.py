@@ -118,7 +118,7 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
         if not marked:
             continue
         for later in range(index, len(lines)):
-            if lines[later].text.strip():
+            if lines[later].strip():
                 state.decide(later, rule)
         return
 
@@ -147,7 +147,7 @@ class _MarkerTable:
             self.rank.append(len(self.alive))
             self.seen.append(markers_seen)
             self.dated.append(dates_seen)
-            if not line.text.strip():
+            if not line.strip():
                 continue
             if index not in state.decided:
                 self.alive.append(index)
