@@ -28,7 +28,14 @@ from .model import DROP_SECTION, STRIP_HEADER, Decision
 from .options import Options
 from .prefilter import LiteralIndex, fold_utf8, has_digit, indexable
 from .ruleset import Rule, RuleSet
-from .textshape import MAX_KEY_CHARS, line_key, line_shapes, prose_flags, trim_edges
+from .textshape import (
+    MAX_KEY_CHARS,
+    SLICE_LINES,
+    line_key,
+    line_shapes,
+    prose_flags,
+    trim_edges,
+)
 
 #: Passes always allowed; more are allowed while the document is small
 #: enough that passes x lines stays within PASS_BUDGET_LINES (each pass is
@@ -105,11 +112,12 @@ class MatchState:
         ends with a letter or digit is its own key."""
         collapsed = self.collapsed
         short = [i for i, text in enumerate(collapsed) if 0 < len(text) <= MAX_KEY_CHARS]
-        if not short:
-            return {}
-        folded = "\n".join([collapsed[i] for i in short]).casefold().split("\n")
-        keys = {index: text if text[0].isalnum() and text[-1].isalnum() else trim_edges(text)
-                for index, text in zip(short, folded, strict=True)}
+        keys: dict[int, str] = {}
+        for start in range(0, len(short), SLICE_LINES):  # (see textshape.SLICE_LINES)
+            part = short[start:start + SLICE_LINES]
+            folded = "\n".join([collapsed[i] for i in part]).casefold().split("\n")
+            keys.update({index: text if text[0].isalnum() and text[-1].isalnum()
+                         else trim_edges(text) for index, text in zip(part, folded, strict=True)})
         self._keys.update(keys)
         return keys
 
@@ -449,12 +457,13 @@ class Candidates:
         for tier, index in plan.gate_tiers:
             scanned = eligible if tier >= plan.max_words else [
                 i for i in eligible if counts[i] <= tier]
-            if not scanned:
-                continue
-            folded = fold_utf8("\n".join([collapsed[i] for i in scanned]))
-            for k, owners in index.owners_by_line(folded).items():
-                line = scanned[k]
-                admitted[line] = admitted.get(line, ()) + tuple(owners)
+            # (a slice of lines at a time: see textshape.SLICE_LINES)
+            for start in range(0, len(scanned), SLICE_LINES):
+                part = scanned[start:start + SLICE_LINES]
+                folded = fold_utf8("\n".join([collapsed[i] for i in part]))
+                for k, owners in index.owners_by_line(folded).items():
+                    line = part[k]
+                    admitted[line] = admitted.get(line, ()) + tuple(owners)
         self.maybe.update(admitted)
         if admitted:
             for rules, lines in ((plan.anywhere_set, self.anywhere_maybe),

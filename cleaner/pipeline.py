@@ -16,7 +16,7 @@ from .model import CleanResult, Decision, Line
 from .normalize import normalize
 from .options import Options
 from .render import render_text
-from .repair import repair
+from .repair import repair_pieces
 from .ruleset import RuleSet
 from .segment import numbered, segment
 from .textshape import line_shapes
@@ -100,7 +100,7 @@ def run(data: bytes | str, rules: RuleSet, options: Options,
     between the stages and inside match)."""
     source = prepare(data, rules, options, metadata, deadline)
     deadline.check()
-    repaired, repairs = repair(source.text, fold_quotes=options.fold_quotes)
+    repaired, repairs = repair_pieces(source.text, fold_quotes=options.fold_quotes)
     deadline.check()
     lines = segment(repaired)
     # collapsed forms and word counts, computed once for match and normalize

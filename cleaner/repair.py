@@ -117,8 +117,77 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
                          "\u2032": "'", "\u2033": '"', "\u00ab": '"', "\u00bb": '"'})
 
 
-def repair(text: str, fold_quotes: bool = False) -> tuple[str, tuple[Repair, ...]]:
-    """Return the repaired text and the repairs made, in line order."""
+#: Texts longer than this (in characters) are repaired a piece of whole
+#: lines at a time. Every repair is a repair of one line, so the pieces
+#: give the same result; what they spare is whole-text copies. A copy of a
+#: 10 MB text with one emoji is 40 MB (four bytes a character), beyond
+#: what the C allocator reuses (32 MB): each was fresh memory from the
+#: kernel, and 10 MB documents cost 1.4 times as much per MB as 1 MB ones.
+CHUNK_CHARS = 1 << 20
+
+
+def repair(text: str, fold_quotes: bool = False,
+           chunk_chars: int = CHUNK_CHARS) -> tuple[str, tuple[Repair, ...]]:
+    """Return the repaired text and the repairs made, in line order. The
+    text's lines stay where they are (same count, same breaks)."""
+    pieces, repairs = repair_pieces(text, fold_quotes, chunk_chars)
+    return (pieces[0] if len(pieces) == 1 else "".join(pieces)), repairs
+
+
+def repair_pieces(text: str, fold_quotes: bool = False, chunk_chars: int = CHUNK_CHARS,
+                  ) -> tuple[tuple[str, ...], tuple[Repair, ...]]:
+    """:func:`repair`, with the text returned in pieces that each end with
+    a line break (but the last): a text longer than ``chunk_chars`` is
+    repaired a piece of whole lines at a time, and the pipeline splits the
+    pieces into lines without joining them first. A text nothing changed
+    comes back whole, as it is."""
+    if len(text) <= chunk_chars:
+        fixed, repairs = _repair_text(text, fold_quotes, 1)
+        return (fixed,), repairs
+    chunks = _line_chunks(text, chunk_chars)
+    pieces: list[str] = []
+    found_all: list[Repair] = []
+    first, counted = 1, 0  # source line of chunks[counted]'s first line
+    for n, chunk in enumerate(chunks):
+        fixed, found = _repair_text(chunk, fold_quotes, 1)
+        pieces.append(fixed)
+        if found:
+            # (lines are counted only up to a chunk with repairs: most have none)
+            first += sum(_count_lines(c) for c in chunks[counted:n])
+            counted = n
+            found_all.extend(Repair(r.step, (r.line or 1) + first - 1, r.detail)
+                             for r in found)
+    if all(fixed is chunk for fixed, chunk in zip(pieces, chunks, strict=True)):
+        return (text,), tuple(found_all)
+    return tuple(pieces), tuple(found_all)
+
+
+def _line_chunks(text: str, size: int) -> list[str]:
+    """``text`` cut after a line feed every ``size`` characters or so: the
+    chunks' lines, in order, are the text's lines (a line feed ends a line
+    wherever it stands, and a CR LF pair stays together)."""
+    chunks, start = [], 0
+    while start < len(text):
+        cut = text.find("\n", start + size)
+        end = len(text) if cut < 0 else cut + 1
+        chunks.append(text[start:end])
+        start = end
+    return chunks
+
+
+_OTHER_BREAK_RE = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _count_lines(chunk: str) -> int:
+    """``len(chunk.splitlines())`` for a chunk that ends with a line feed,
+    without the list where line feeds are its only breaks."""
+    if _OTHER_BREAK_RE.search(chunk):
+        return len(chunk.splitlines())
+    return chunk.count("\n")
+
+
+def _repair_text(text: str, fold_quotes: bool, first: int) -> tuple[str, tuple[Repair, ...]]:
+    """Repair a text whose first line is source line ``first``."""
     suspects = _suspect_lines(text)
     repairs: list[Repair] = []
     if suspects:
@@ -126,7 +195,7 @@ def repair(text: str, fold_quotes: bool = False) -> tuple[str, tuple[Repair, ...
         for index in suspects:
             piece = pieces[index]
             body = piece.rstrip(_BREAKS)
-            fixed = _repair_line(body, index + 1, repairs)
+            fixed = _repair_line(body, index + first, repairs)
             if fixed is not body:
                 pieces[index] = fixed + piece[len(body):]
         text = "".join(pieces)

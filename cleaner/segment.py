@@ -16,9 +16,19 @@ from __future__ import annotations
 from .model import Line
 
 
-def segment(text: str) -> tuple[str, ...]:
-    """Split ``text`` into lines; every character except line breaks is kept."""
-    return tuple(text.splitlines())
+def segment(text: str | tuple[str, ...]) -> tuple[str, ...]:
+    """Split ``text`` into lines; every character except line breaks is kept.
+    ``text`` may come in pieces that each end with a line break (what
+    :func:`~cleaner.repair.repair_pieces` gives for a long text): the lines
+    are those of the pieces joined, without the copy a join makes."""
+    if isinstance(text, str):
+        return tuple(text.splitlines())
+    if len(text) == 1:
+        return tuple(text[0].splitlines())
+    lines: list[str] = []
+    for piece in text:
+        lines += piece.splitlines()
+    return tuple(lines)
 
 
 def numbered(lines: tuple[str, ...]) -> tuple[Line, ...]:

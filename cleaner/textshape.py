@@ -132,11 +132,32 @@ def collapse_lines(texts: Sequence[str], joined: str | None = None) -> list[str]
             else " ".join(t.split()) for t in items]
 
 
-def line_shapes(texts: Sequence[str]) -> tuple[list[str], list[int]]:
+#: Documents of more lines than this get their shapes a slice of lines at a
+#: time: the bulk checks join their lines, and a join of a whole 10 MB
+#: document was fresh memory from the kernel every time (see
+#: ``repair.CHUNK_CHARS``).
+SLICE_LINES = 8192
+
+
+def line_shapes(texts: Sequence[str], slice_lines: int = SLICE_LINES,
+                ) -> tuple[list[str], list[int]]:
     """``collapse_spaces`` and ``word_count`` of every text, computed in bulk
     (equal to calling them line by line on texts as repair leaves them):
     words are counted as spaces in the collapsed line, and dense scripts are
-    looked for only when the document's encoding shows they may be there."""
+    looked for only when the document's encoding shows they may be there.
+    Over ``slice_lines`` texts, a slice of them at a time (same result)."""
+    if len(texts) <= slice_lines:
+        return _line_shapes(texts)
+    collapsed: list[str] = []
+    counts: list[int] = []
+    for start in range(0, len(texts), slice_lines):
+        part, words = _line_shapes(texts[start:start + slice_lines])
+        collapsed += part
+        counts += words
+    return collapsed, counts
+
+
+def _line_shapes(texts: Sequence[str]) -> tuple[list[str], list[int]]:
     joined = "\n".join(texts)
     collapsed = collapse_lines(texts, joined)
     counts = [c.count(" ") + 1 if c else 0 for c in collapsed]

@@ -343,6 +343,28 @@ def test_repair_leaves_plain_spaces_and_nfc(text):
         assert unicodedata.is_normalized("NFC", line), repr(line)
 
 
+_lines_with_breaks = st.lists(
+    st.text(max_size=12) | st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\x85", "\x1c"])
+    | st.sampled_from(["donâ€™t", "&amp;", "e\u0301", "\u00a0", "Ã©t\x1b", "\ud800"]),
+    max_size=40).map("".join)
+
+
+@given(_lines_with_breaks, st.integers(min_value=1, max_value=30), st.booleans())
+@example("a\r\nb\n\ndonâ€™t\u2028x\nc", 1, False)
+@example("é\n\x85\nÃ©\n", 2, True)
+def test_repair_in_chunks_is_repair_of_the_whole(text, chunk_chars, fold_quotes):
+    """A long text is repaired a piece of whole lines at a time: the same
+    text, the same repairs with the same line numbers, and the pieces split
+    into the lines of the whole."""
+    from cleaner.repair import repair, repair_pieces
+
+    whole = repair(text, fold_quotes, chunk_chars=1 << 30)
+    assert repair(text, fold_quotes, chunk_chars=chunk_chars) == whole
+    pieces, repairs = repair_pieces(text, fold_quotes, chunk_chars=chunk_chars)
+    assert repairs == whole[1]
+    assert segment(pieces) == segment(whole[0]) == tuple(whole[0].splitlines())
+
+
 # Characters each repair scan looks for, and their neighbours.
 _suspicious = st.sampled_from([
     *"Ââô€\x80\x9f\x85\u00a0\u00adРСЂ“\t\x1f\x00\u200b\u2028\u3000\ufeff√├┬╬╨╤┼╫┐",

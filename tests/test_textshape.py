@@ -39,9 +39,10 @@ _char = st.characters(blacklist_categories=("Cs", "Zl", "Zp", "Cc"),
 _line = st.lists(_char | st.sampled_from([" ", "  ", ".", "中文", "⺀", "word"]),
                  max_size=20).map("".join)
 
-@given(st.lists(_line, max_size=8))
-def test_bulk_shapes_equal_the_line_by_line_definitions(lines):
-    collapsed, counts = line_shapes(lines)
+@given(st.lists(_line, max_size=8), st.integers(min_value=1, max_value=9))
+def test_bulk_shapes_equal_the_line_by_line_definitions(lines, slice_lines):
+    """In one go, or a slice of lines at a time (as a long document is)."""
+    collapsed, counts = line_shapes(tuple(lines), slice_lines)
     assert collapsed == [collapse_spaces(line) for line in lines]
     assert counts == [word_count(line) for line in lines]
     assert prose_flags(collapsed, counts) == [is_prose(line) for line in lines]
