@@ -139,6 +139,31 @@ def collapse_lines(texts: Sequence[str], joined: str | None = None) -> list[str]
 SLICE_LINES = 8192
 
 
+def positions_with(pattern: re.Pattern[str], texts: Sequence[str], indexes: Sequence[int],
+                   slice_lines: int = SLICE_LINES) -> list[int]:
+    """The positions ``n`` (ascending) of the ``indexes`` whose text
+    ``texts[indexes[n]]`` ``pattern`` finds something in, with one search
+    of the joined texts per slice of lines instead of one call per line: a
+    document without any match costs a C-speed scan. ``pattern`` must not
+    match a line break (a character class, say)."""
+    found: list[int] = []
+    for start in range(0, len(indexes), slice_lines):
+        part = indexes[start:start + slice_lines]
+        joined = "\n".join([texts[i] for i in part])
+        hit = pattern.search(joined)
+        line, counted = 0, 0
+        while hit is not None:
+            line += joined.count("\n", counted, hit.start())
+            found.append(start + line)
+            counted = joined.find("\n", hit.start())  # the next line, if any
+            if counted < 0:
+                break
+            line += 1
+            counted += 1
+            hit = pattern.search(joined, counted)
+    return found
+
+
 def line_shapes(texts: Sequence[str], slice_lines: int = SLICE_LINES,
                 ) -> tuple[list[str], list[int]]:
     """``collapse_spaces`` and ``word_count`` of every text, computed in bulk

@@ -15,6 +15,7 @@ from cleaner.textshape import (
     is_prose,
     line_key,
     line_shapes,
+    positions_with,
     prose_flags,
     trim_edges,
     word_count,
@@ -65,3 +66,17 @@ def test_trimmed_edges_are_the_edge_definition(head, middle, tail):
 def test_keys_of_collapsed_lines_are_their_trimmed_folds(lines):
     for line in line_shapes(lines)[0]:
         assert line_key(line) == trim_edges(line.casefold())
+
+
+@given(st.lists(st.text(alphabet="ab|/· ", max_size=6), max_size=12),
+       st.integers(min_value=1, max_value=5), st.data())
+def test_positions_with_is_a_search_of_each_line(texts, slice_lines, data):
+    """One scan per slice of joined lines finds the lines one search per
+    line finds (any subset of the lines, in order)."""
+    import re
+
+    indexes = data.draw(st.lists(st.sampled_from(range(len(texts))), unique=True).map(sorted)
+                        if texts else st.just([]))
+    pattern = re.compile("[|·/]")
+    assert positions_with(pattern, texts, indexes, slice_lines) == \
+        [n for n, i in enumerate(indexes) if pattern.search(texts[i])]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..textshape import ends_sentence, is_list_item, word_count
+from ..textshape import ends_sentence, is_list_item, positions_with, word_count
 
 if TYPE_CHECKING:
     from ..match import MatchState
@@ -91,9 +91,10 @@ def menu_row(state: MatchState, rule: Rule) -> None:
         "max_item_words", 3))
     alive = state.alive()
     collapsed = state.collapsed
-    for pos, index in enumerate(alive):
-        text = collapsed[index]
-        if len(text) > 200 or not _MARK_RE.search(text):
+    # (the lines with a separator, found by one scan: most lines have none)
+    for pos in positions_with(_MARK_RE, collapsed, alive):
+        index = alive[pos]
+        if len(collapsed[index]) > 200:
             continue
         text = state.text(index).strip()
         if is_list_item(text) or text.startswith("|"):
