@@ -77,6 +77,5 @@ def test_positions_with_is_a_search_of_each_line(texts, slice_lines, data):
 
     indexes = data.draw(st.lists(st.sampled_from(range(len(texts))), unique=True).map(sorted)
                         if texts else st.just([]))
-    pattern = re.compile("[|·/]")
-    assert positions_with(pattern, texts, indexes, slice_lines) == \
-        [n for n, i in enumerate(indexes) if pattern.search(texts[i])]
+    assert positions_with("|·/", texts, indexes, slice_lines) == \
+        [n for n, i in enumerate(indexes) if re.search("[|·/]", texts[i])]

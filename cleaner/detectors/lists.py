@@ -92,7 +92,7 @@ def menu_row(state: MatchState, rule: Rule) -> None:
     alive = state.alive()
     collapsed = state.collapsed
     # (the lines with a separator, found by one scan: most lines have none)
-    for pos in positions_with(_MARK_RE, collapsed, alive):
+    for pos in positions_with(_MARKS, collapsed, alive):
         index = alive[pos]
         if len(collapsed[index]) > 200:
             continue
