@@ -134,11 +134,16 @@ def collapse_lines(texts: Sequence[str], joined: str | None = None) -> list[str]
             else " ".join(t.split()) for t in items]
 
 
-#: Documents of more lines than this get their shapes a slice of lines at a
-#: time: the bulk checks join their lines, and a join of a whole 10 MB
-#: document was fresh memory from the kernel every time (see
-#: ``repair.CHUNK_CHARS``).
+#: Whole-document passes (gate scans, phrase keys, separator scans) join
+#: at most this many lines at a time: a join of a whole 10 MB document was
+#: fresh memory from the kernel every time (see ``repair.CHUNK_CHARS``).
 SLICE_LINES = 8192
+#: Line shapes are computed this many lines at a time: their bulk checks
+#: (no double space? no dense script?) then fail for a slice, not for the
+#: document (one Korean paragraph sent every line of a long document to the
+#: per-line word count). 64–128 lines did best at every size (a third under
+#: 8,192 from 100 KB up, the same at 1 KB).
+SHAPE_SLICE_LINES = 128
 
 
 def positions_with(chars: str, texts: Sequence[str], indexes: Sequence[int],
@@ -168,7 +173,7 @@ def positions_with(chars: str, texts: Sequence[str], indexes: Sequence[int],
     return found
 
 
-def line_shapes(texts: Sequence[str], slice_lines: int = SLICE_LINES,
+def line_shapes(texts: Sequence[str], slice_lines: int = SHAPE_SLICE_LINES,
                 ) -> tuple[list[str], list[int]]:
     """``collapse_spaces`` and ``word_count`` of every text, computed in bulk
     (equal to calling them line by line on texts as repair leaves them):
