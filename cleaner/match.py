@@ -19,7 +19,7 @@ document of more than about 250,000 lines can reach.)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .errors import PatternTimeout
@@ -52,42 +52,45 @@ HEADER_EXTRA_MAX_WORDS = 4
 HEADER_EXTRA_MAX_CHARS = 40
 
 
-@dataclass
 class MatchState:
     """The document as the matcher sees it while deciding.
 
     Detectors read it and call :meth:`decide`; they never remove anything.
+    (A plain class, not a dataclass: compiled, its constructor is native
+    code, and one is made for every document.)
     """
 
-    #: the document's lines (``lines[i]`` is source line ``i + 1``)
-    lines: tuple[str, ...]
-    options: Options
-    domain: str | None
-    decided: dict[int, Decision] = field(default_factory=dict)
-    title: str | None = None
-    #: The title the page's metadata gives (HTML input), if any.
-    title_hint: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    #: when the document's time runs out (asked at every pass and by every
-    #: pattern search)
-    deadline: Deadline = NO_DEADLINE
-    #: first line of each block ``_expand_header`` took, this pass
-    expanded_blocks: set[int] = field(default_factory=set)
-    #: each line whitespace-collapsed (the form it has in the output), and
-    #: its word count: computed for the whole document at once
-    collapsed: list[str] = field(default_factory=list)
-    word_counts: list[int] = field(default_factory=list)
-    _keys: dict[int, str] = field(default_factory=dict)
-    #: :func:`~cleaner.textshape.is_prose` of every line
-    prose_flags: list[bool] = field(default_factory=list)
-    _blocks: list[tuple[int, int]] | None = None
-    _alive: list[int] | None = None
-    _alive_at: int = -1
-
-    def __post_init__(self) -> None:
-        if len(self.collapsed) != len(self.lines) or len(self.word_counts) != len(self.lines):
-            self.collapsed, self.word_counts = line_shapes(self.lines)
-        self.prose_flags = prose_flags(self.collapsed, self.word_counts)
+    def __init__(self, lines: tuple[str, ...], options: Options, domain: str | None,
+                 title_hint: str | None = None, collapsed: list[str] | None = None,
+                 word_counts: list[int] | None = None,
+                 deadline: Deadline = NO_DEADLINE) -> None:
+        #: the document's lines (``lines[i]`` is source line ``i + 1``)
+        self.lines = lines
+        self.options = options
+        self.domain = domain
+        self.decided: dict[int, Decision] = {}
+        self.title: str | None = None
+        #: The title the page's metadata gives (HTML input), if any.
+        self.title_hint = title_hint
+        self.warnings: list[str] = []
+        #: when the document's time runs out (asked at every pass and by
+        #: every pattern search)
+        self.deadline = deadline
+        #: first line of each block ``_expand_header`` took, this pass
+        self.expanded_blocks: set[int] = set()
+        #: each line whitespace-collapsed (the form it has in the output),
+        #: and its word count: computed for the whole document at once
+        if collapsed is None or word_counts is None or len(collapsed) != len(lines) \
+                or len(word_counts) != len(lines):
+            collapsed, word_counts = line_shapes(lines)
+        self.collapsed: list[str] = collapsed
+        self.word_counts: list[int] = word_counts
+        self._keys: dict[int, str] = {}
+        #: :func:`~cleaner.textshape.is_prose` of every line
+        self.prose_flags: list[bool] = prose_flags(collapsed, word_counts)
+        self._blocks: list[tuple[int, int]] | None = None
+        self._alive: list[int] | None = None
+        self._alive_at = -1
 
     def alive(self) -> list[int]:
         """Indexes of non-blank lines no rule has decided on, in order (a
