@@ -34,6 +34,7 @@ from .textshape import (
     line_key,
     line_shapes,
     prose_flags,
+    slices,
     trim_edges,
 )
 
@@ -116,8 +117,7 @@ class MatchState:
         collapsed = self.collapsed
         short = [i for i, text in enumerate(collapsed) if 0 < len(text) <= MAX_KEY_CHARS]
         keys: dict[int, str] = {}
-        for start in range(0, len(short), SLICE_LINES):  # (see textshape.SLICE_LINES)
-            part = short[start:start + SLICE_LINES]
+        for _, part in slices(short, SLICE_LINES):  # (see textshape.SLICE_LINES)
             folded = "\n".join([collapsed[i] for i in part]).casefold().split("\n")
             keys.update({index: text if text[0].isalnum() and text[-1].isalnum()
                          else trim_edges(text) for index, text in zip(part, folded, strict=True)})
@@ -461,8 +461,7 @@ class Candidates:
             scanned = eligible if tier >= plan.max_words else [
                 i for i in eligible if counts[i] <= tier]
             # (a slice of lines at a time: see textshape.SLICE_LINES)
-            for start in range(0, len(scanned), SLICE_LINES):
-                part = scanned[start:start + SLICE_LINES]
+            for _, part in slices(scanned, SLICE_LINES):
                 folded = fold_utf8("\n".join([collapsed[i] for i in part]))
                 for k, owners in index.owners_by_line(folded).items():
                     line = part[k]

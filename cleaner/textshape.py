@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 import string
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import accumulate
+from typing import TypeVar
 
 import regex
+
+T = TypeVar("T")
 
 # Edge characters trimmed from a key: punctuation, symbols (bullets, arrows,
 # pipes), separators and whitespace.
@@ -146,6 +149,13 @@ SLICE_LINES = 8192
 SHAPE_SLICE_LINES = 128
 
 
+def slices(items: Sequence[T], size: int) -> Iterator[tuple[int, Sequence[T]]]:
+    """``items`` cut into runs of at most ``size``, each with the index of
+    its first item (how the whole-document passes bound their joins)."""
+    for start in range(0, len(items), size):
+        yield start, items[start:start + size]
+
+
 def positions_with(chars: str, texts: Sequence[str], indexes: Sequence[int],
                    slice_lines: int = SLICE_LINES) -> list[int]:
     """The positions ``n`` (ascending) of the ``indexes`` whose text
@@ -154,8 +164,7 @@ def positions_with(chars: str, texts: Sequence[str], indexes: Sequence[int],
     per character) instead of a search per line: a document with none of
     the characters costs a few scans. ``chars`` holds no line break."""
     found: list[int] = []
-    for start in range(0, len(indexes), slice_lines):
-        part = indexes[start:start + slice_lines]
+    for start, part in slices(indexes, slice_lines):
         joined = "\n".join([texts[i] for i in part])
         present = [char for char in chars if char in joined]
         if not present:
@@ -184,8 +193,8 @@ def line_shapes(texts: Sequence[str], slice_lines: int = SHAPE_SLICE_LINES,
         return _line_shapes(texts)
     collapsed: list[str] = []
     counts: list[int] = []
-    for start in range(0, len(texts), slice_lines):
-        part, words = _line_shapes(texts[start:start + slice_lines])
+    for _, lines in slices(texts, slice_lines):
+        part, words = _line_shapes(lines)
         collapsed += part
         counts += words
     return collapsed, counts

@@ -39,6 +39,21 @@ def cleaner_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "cleaner"]
 
 
+def runaway_rule(pattern: str) -> str:
+    """A rule file of one drop-line rule (EVL001) whose ``pattern``
+    backtracks catastrophically on a run of "a": for the time-out tests."""
+    return f"""
+[[rule]]
+id = "EVL001"
+name = "runaway-pattern"
+description = "A catastrophic backtracking pattern, for the tests."
+action = "drop-line"
+pattern = '{pattern}'
+examples.drop = ["aaaa"]
+examples.keep = ["bbbb"]
+"""
+
+
 # Hypothesis profiles. ``ci`` is derandomized with a bounded example count so
 # CI is reproducible and fast; ``deep`` runs many more random examples for a
 # local hunt (``HYPOTHESIS_PROFILE=deep pytest tests/test_properties.py``);

@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import runaway_rule
 
 from cleaner import Cleaner
 from cleaner.errors import InputError
@@ -53,16 +54,7 @@ def test_a_body_within_the_limit_passes():
 
 # ------------------------------------------- the deadline text documents ask
 
-EVIL_RULE = '''
-[[rule]]
-id = "EVL001"
-name = "runaway-pattern"
-description = "A catastrophic backtracking pattern, for the tests."
-action = "drop-line"
-pattern = '(a|aa)+$'
-examples.drop = ["aaaa"]
-examples.keep = ["bbbb"]
-'''
+EVIL_RULE = runaway_rule("(a|aa)+$")  # (minutes on 600 a's and a "!")
 
 
 def test_deadline_passes_when_its_time_is_up():

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import cleaner_command
+from conftest import cleaner_command, runaway_rule
 
 from cleaner import Cleaner, load_rules
 from cleaner.errors import PatternTimeout, RuleSetError
@@ -19,16 +19,7 @@ from cleaner.ruleset import load_rule_text
 PROSE = "The council approved the new budget on Tuesday evening after a long debate."
 EVIL_LINE = "a" * 600 + "!"  # (a+)+$ backtracks exponentially on it
 
-EVIL_RULE = '''
-[[rule]]
-id = "EVL001"
-name = "runaway-pattern"
-description = "A catastrophic backtracking pattern, for the tests."
-action = "drop-line"
-pattern = '(a+)+$'
-examples.drop = ["aaaa"]
-examples.keep = ["bbbb"]
-'''
+EVIL_RULE = runaway_rule("(a+)+$")
 
 BROKEN = {
     "syntax.toml": '[[rule]]\nid = "BAD001"\nname = "unterminated\n',
