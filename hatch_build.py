@@ -15,12 +15,15 @@ stay the reference, and are what runs:
 ``cleaner --version`` says how many modules run compiled
 (``cleaner.compiled_modules()`` names them). The extension files that mypyc
 writes next to the sources are removed once the wheel holds them, so a
-checkout never imports a stale build.
+checkout never imports a stale build, and so is the mypy cache the compile
+writes into the checkout (unless the checkout had one before).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 from typing import Any
 
 from hatch_mypyc.plugin import MypycBuildHook
@@ -35,6 +38,8 @@ class CompiledMatcher(MypycBuildHook):
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if version == "editable" or os.environ.get("CLEANER_PURE_PYTHON"):
             return
+        cache = Path(self.root) / ".mypy_cache"
+        self._own_cache = None if cache.exists() else cache
         try:
             super().initialize(version, build_data)
         except Exception as error:  # any failure: install the sources
@@ -45,6 +50,9 @@ class CompiledMatcher(MypycBuildHook):
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         if version != "editable":
             self.clean([version])  # the wheel holds the extensions now
+            own_cache = getattr(self, "_own_cache", None)
+            if own_cache is not None:
+                shutil.rmtree(own_cache, ignore_errors=True)
 
 
 def get_build_hook() -> type:
