@@ -24,8 +24,7 @@ def act(lines: tuple[str, ...], decisions: tuple[Decision, ...]) -> Acted:
     """Remove every line a decision names; collect what the decisions lifted
     (the first value of each field wins, in line order)."""
     removed = {d.line - 1 for d in decisions if d.line}  # (line 0: an HTML element)
-    kept = tuple(i for i in range(len(lines)) if i not in removed) if removed \
-        else tuple(range(len(lines)))
+    kept = tuple(i for i in range(len(lines)) if i not in removed)
     metadata: dict[str, str] = {}
     title = None
     for decision in decisions:

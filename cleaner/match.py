@@ -198,7 +198,7 @@ def match(lines: tuple[str, ...], ruleset: RuleSet, options: Options,
     from .detectors import KINDS  # late: detectors import MatchState
 
     domain = domain or document_domain(options.url)
-    collapsed, counts = shapes if shapes is not None else ([], [])
+    collapsed, counts = shapes if shapes is not None else (None, None)
     state = MatchState(lines, options, domain, title_hint=title_hint, collapsed=collapsed,
                        word_counts=counts, deadline=deadline)
     if not state.alive() and title_hint is None:

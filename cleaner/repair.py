@@ -146,14 +146,14 @@ def repair_pieces(text: str, fold_quotes: bool = False, chunk_chars: int = CHUNK
     pieces into lines without joining them first. A text nothing changed
     comes back whole, as it is."""
     if len(text) <= chunk_chars:
-        fixed, repairs = _repair_text(text, fold_quotes, 1)
+        fixed, repairs = _repair_text(text, fold_quotes)
         return (fixed,), repairs
     chunks = _line_chunks(text, chunk_chars)
     pieces: list[str] = []
     found_all: list[Repair] = []
     first, counted = 1, 0  # source line of chunks[counted]'s first line
     for n, chunk in enumerate(chunks):
-        fixed, found = _repair_text(chunk, fold_quotes, 1)
+        fixed, found = _repair_text(chunk, fold_quotes)
         pieces.append(fixed)
         if found:
             # (lines are counted only up to a chunk with repairs: most have none)
@@ -179,7 +179,7 @@ def _line_chunks(text: str, size: int) -> list[str]:
     return chunks
 
 
-_OTHER_BREAK_RE = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_OTHER_BREAK_RE = re.compile(f"[{re.escape(_BREAKS.replace(chr(10), ''))}]")
 
 
 def _count_lines(chunk: str) -> int:
@@ -190,8 +190,8 @@ def _count_lines(chunk: str) -> int:
     return chunk.count("\n")
 
 
-def _repair_text(text: str, fold_quotes: bool, first: int) -> tuple[str, tuple[Repair, ...]]:
-    """Repair a text whose first line is source line ``first``."""
+def _repair_text(text: str, fold_quotes: bool) -> tuple[str, tuple[Repair, ...]]:
+    """Repair a text (its line numbers counted from 1)."""
     suspects = _suspect_lines(text)
     repairs: list[Repair] = []
     if suspects:
@@ -199,7 +199,7 @@ def _repair_text(text: str, fold_quotes: bool, first: int) -> tuple[str, tuple[R
         for index in suspects:
             piece = pieces[index]
             body = piece.rstrip(_BREAKS)
-            fixed = _repair_line(body, index + first, repairs)
+            fixed = _repair_line(body, index + 1, repairs)
             if fixed is not body:
                 pieces[index] = fixed + piece[len(body):]
         text = "".join(pieces)
