@@ -7,17 +7,19 @@ from the same records and cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .model import Decision
 
 
-@dataclass(frozen=True, slots=True)
 class Acted:
-    #: indexes of the lines kept (``lines[i]`` is source line ``i + 1``), in order
-    kept: tuple[int, ...]
-    title: str | None
-    metadata: dict[str, str]
+    """What acting on the decisions leaves. (A plain class: compiled, its
+    constructor is native code, and one is made for every document.)"""
+
+    def __init__(self, kept: tuple[int, ...], title: str | None,
+                 metadata: dict[str, str]) -> None:
+        #: indexes of the lines kept (``lines[i]`` is source line ``i + 1``), in order
+        self.kept = kept
+        self.title = title
+        self.metadata = metadata
 
 
 def act(lines: tuple[str, ...], decisions: tuple[Decision, ...]) -> Acted:

@@ -19,6 +19,7 @@ document of more than about 250,000 lines can reach.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -195,8 +196,6 @@ def match(lines: tuple[str, ...], ruleset: RuleSet, options: Options,
     the title (if a rule lifted one) and warnings (pattern time-outs).
     Raises InputError once ``deadline`` has passed: it is asked at every
     pass, and no pattern search runs beyond it."""
-    from .detectors import KINDS  # late: detectors import MatchState
-
     domain = domain or document_domain(options.url)
     collapsed, counts = shapes if shapes is not None else (None, None)
     state = MatchState(lines, options, domain, title_hint=title_hint, collapsed=collapsed,
@@ -209,8 +208,8 @@ def match(lines: tuple[str, ...], ruleset: RuleSet, options: Options,
         deadline.check()
         before = len(state.decided), state.title
         _decide_candidates(state, candidates)
-        for rule in plan.kind_rules:
-            KINDS[rule.kind or ""](state, rule)
+        for detector, rule in plan.detectors:
+            detector(state, rule)
         if (len(state.decided), state.title) == before:
             break
     decisions = tuple(state.decided[i] for i in sorted(state.decided))
@@ -246,8 +245,8 @@ class MatchPlan:
     language: str | None
     domain: str | None
     patterns: tuple  # CompiledRule, rule set order
-    #: the structural rules, in detector registry order
-    kind_rules: tuple[Rule, ...]
+    #: the structural rules with their detectors, in detector registry order
+    detectors: tuple[tuple[Callable[[MatchState, Rule], None], Rule], ...]
     #: the rules gated by prefixes or by literals, in tiers by
     #: ``max_words``: each tier's prefixes and literals are found in one pass
     #: over the lines short enough for its rules (see :class:`LiteralIndex`),
@@ -324,7 +323,7 @@ def _index(ruleset: RuleSet, patterns: tuple, by_literals: dict, by_prefixes: di
 
 
 def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> MatchPlan:
-    from .detectors import KINDS
+    from .detectors import KINDS  # late: detectors import MatchState
 
     patterns = tuple(c for c in ruleset.pattern_rules if c.rule.applies_to(language, domain))
     regional = tuple(n for n, c in enumerate(patterns) if c.rule.region != "anywhere")
@@ -350,7 +349,7 @@ def _build_plan(ruleset: RuleSet, language: str | None, domain: str | None) -> M
         language=language,
         domain=domain,
         patterns=patterns,
-        kind_rules=tuple(kinds),
+        detectors=tuple((KINDS[rule.kind or ""], rule) for rule in kinds),
         gate_tiers=tuple((tier, _index(ruleset, patterns, *gates))
                          for tier, gates in sorted(tiers.items())),
         ungated=tuple(ungated),

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from .act import act
 from .decode import decode
 from .errors import InputError
+from .extract import GZIP_MAGIC, DomRule, extract, looks_like_html, unwrap_gzip
 from .limits import NO_DEADLINE, Deadline, time_limit
 from .match import document_domain, match
 from .model import CleanResult, Decision, Line
@@ -37,15 +38,18 @@ class Traced:
         return numbered(self.source_lines)
 
 
-@dataclass(frozen=True)
 class Source:
     """A document ready for repair: text, the metadata known before cleaning
-    (from the page or the caller), element decisions, the encoding."""
+    (from the page or the caller), element decisions, the encoding. (A plain
+    class: compiled, its constructor is native code; a frozen dataclass's is
+    interpreted, and one is made for every document.)"""
 
-    text: str
-    metadata: dict[str, str]
-    decisions: tuple[Decision, ...]
-    encoding: str
+    def __init__(self, text: str, metadata: dict[str, str], decisions: tuple[Decision, ...],
+                 encoding: str) -> None:
+        self.text = text
+        self.metadata = metadata
+        self.decisions = decisions
+        self.encoding = encoding
 
 
 def resolve_format(data: bytes | str, requested: str) -> str:
@@ -53,8 +57,6 @@ def resolve_format(data: bytes | str, requested: str) -> str:
     content looks like."""
     if requested != "auto":
         return requested
-    from .extract import looks_like_html
-
     if isinstance(data, bytes):  # sniff the characters, not the bytes (UTF-16 pages)
         data = decode(data[:4096]).text
     # NULs go in repair; sniff what repair will leave, so that cleaning the
@@ -74,13 +76,9 @@ def prepare(data: bytes | str, rules: RuleSet, options: Options,
     if isinstance(data, bytes):
         if options.max_bytes is not None and len(data) > options.max_bytes:
             raise InputError(f"larger than --max-bytes ({options.max_bytes} bytes)")
-        from .extract import GZIP_MAGIC, unwrap_gzip
-
         if data.startswith(GZIP_MAGIC):
             data = unwrap_gzip(data, options.max_bytes)
     if resolve_format(data, options.input_format) == "html":
-        from .extract import DomRule, extract
-
         domain = document_domain(known.get("url"))
         dom_rules = [DomRule(c.rule.id, c.regex) for c in rules.dom_rules
                      if c.rule.applies_to(options.language, domain)]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pytest
 from conftest import FIXTURES
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cleaner.match
 from cleaner import Cleaner
-from cleaner.textshape import SLICE_LINES
+from cleaner.textshape import SLICE_LINES, slices
 
 INPUTS = sorted(FIXTURES.glob("*/input.txt"))
 
@@ -43,3 +45,14 @@ def test_a_document_longer_than_a_slice(whole):
     dropped = [d for d in result.decisions if d.text in ("Related articles", "Share this Post:")]
     assert len(dropped) == 2 * copies
     assert result.text.count("The council met on Tuesday") == copies
+
+
+@given(st.lists(st.integers(), max_size=40), st.integers(min_value=1, max_value=12))
+def test_slices_cover_the_items_in_order(items, size):
+    """Every item once, in order, in runs of at most ``size`` that start
+    where they say; no run at all for no items."""
+    runs = slices(items, size)
+    assert [item for _, part in runs for item in part] == items
+    assert all(0 < len(part) <= size and list(part) == items[start:start + len(part)]
+               for start, part in runs)
+    assert [start for start, _ in runs] == list(range(0, len(items), size))
