@@ -456,14 +456,24 @@ class Candidates:
         plan, collapsed, counts = self.plan, self.state.collapsed, self.state.word_counts
         eligible = self._eligible()
         admitted = self.admitted
-        for tier, index in plan.gate_tiers:
-            scanned = eligible if tier >= plan.max_words else [
-                i for i in eligible if counts[i] <= tier]
-            # (a slice of lines at a time: see textshape.SLICE_LINES)
-            for _, part in slices(scanned, SLICE_LINES):
-                folded = fold_utf8("\n".join([collapsed[i] for i in part]))
-                for k, owners in index.owners_by_line(folded).items():
-                    line = part[k]
+        # (a slice of lines at a time: see textshape.SLICE_LINES), folded once
+        # for every tier: a tier of shorter lines scans the folds of its own
+        for _, part in slices(eligible, SLICE_LINES):
+            folded = fold_utf8("\n".join([collapsed[i] for i in part]))
+            folded_lines: list[bytes] | None = None
+            for tier, index in plan.gate_tiers:
+                scanned, text = part, folded
+                if tier < plan.max_words:
+                    short = [k for k, i in enumerate(part) if counts[i] <= tier]
+                    if not short:
+                        continue
+                    if len(short) < len(part):
+                        if folded_lines is None:
+                            folded_lines = folded.split(b"\n")
+                        scanned = [part[k] for k in short]
+                        text = b"\n".join([folded_lines[k] for k in short])
+                for k, owners in index.owners_by_line(text).items():
+                    line = scanned[k]
                     admitted[line] = admitted.get(line, ()) + tuple(owners)
         self.maybe.update(admitted)
         if admitted:

@@ -204,3 +204,34 @@ def test_digit_gate_accepts_every_digit_the_pattern_accepts():
     for line in ["٣ °", "５ °", "7 °"]:
         assert compiled.search(line)
         assert gate.admits(line.casefold())
+
+
+_FILLER = st.integers(min_value=1, max_value=40).map(
+    lambda n: " ".join(["word"] * n))
+
+
+_EXAMPLES = sorted({line for c in PATTERNS for line in _example_lines(c.rule)})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_EXAMPLES), _line, _FILLER), min_size=1,
+                max_size=30))
+def test_document_scan_admits_what_each_line_matches(lines):
+    """The document-wide gate scan (every tier's lines folded together, the
+    short-line tiers reading their lines' folds out of it) admits every
+    line to every rule whose pattern matches it: short and long lines
+    mixed, so a tier's lines are never all of a slice's."""
+    from cleaner.match import MAX_LINE_CHARS, Candidates, MatchState, match_plan
+    from cleaner.options import Options
+    from cleaner.segment import segment
+
+    source = tuple(segment("\n".join(lines)))
+    state = MatchState(source, Options(), None)
+    plan = match_plan(RULES, None, None)
+    candidates = Candidates(state, plan)
+    for index, text in enumerate(state.collapsed):
+        admitted = candidates.admitted.get(index, ()) + plan.ungated
+        for number, compiled in enumerate(plan.patterns):
+            if text and state.word_counts[index] <= (compiled.rule.max_words or 0) \
+                    and len(text) <= MAX_LINE_CHARS and compiled.regex.search(text):
+                assert number in admitted, (compiled.rule.id, text)
