@@ -680,6 +680,7 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
     alive = state.alive()
     state.expanded_blocks.clear()
     decided, touched = state.decided, candidates.touched
+    decided_before = len(decided)
     head, tail, in_window = candidates.plan.head, candidates.plan.tail, candidates.in_window
     last = len(alive) - 1
     before = 0
@@ -693,6 +694,12 @@ def _decide_candidates(state: MatchState, candidates: Candidates) -> None:
         if quiet or not _decide_line(state, candidates, alive, n, before=before,
                                      after=last - n):
             before += 1
+    if len(decided) == decided_before:
+        # Nothing went: every line still alive, so the backward walk would
+        # ask each line it reaches what the forward walk asked (``before``
+        # was ``n`` and ``last - n`` the lines after it) and decide nothing.
+        # (The last pass of every document; the only one of most.)
+        return
     after = 0
     for n in range(last, -1, -1):
         if after >= candidates.tail_reach:

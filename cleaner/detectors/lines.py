@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from ..dates import to_iso_date
-from ..textshape import ends_sentence, positions_with
+from ..textshape import ends_sentence
 
 if TYPE_CHECKING:
     from ..match import MatchState
@@ -19,8 +19,6 @@ _NUMERIC_DATE_RE = regex.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _RELATIVE_RE = regex.compile(r"\b\d{1,3}\s+\p{L}{1,12}\s+\p{L}{2,6}$|\b\d{1,3}\s*(?:h|min|d)\b")
 _TOKEN_RE = regex.compile(r"[\p{L}][\p{L}'’.-]*")
 _SEPARATOR_RE = regex.compile(r"[|•·—–]|\s-\s")
-# The characters of _SEPARATOR_RE: a line with none of them has no separator.
-_SEPARATOR_CHARS = "|•·—–-"
 
 
 def meta_line(state: MatchState, rule: Rule) -> None:
@@ -34,16 +32,13 @@ def meta_line(state: MatchState, rule: Rule) -> None:
     alive = state.alive()
     within = rule.within or len(alive)
     zone = alive[:within] + alive[max(within, len(alive) - within):]
-    collapsed = state.collapsed
-    shaped = [index for index in zone if len(collapsed[index]) <= 40 * max_words
-              and state.words(index) <= max_words
-              and not collapsed[index].endswith((".", "!", "?"))]
-    # (the lines with a separator's character, found by one scan: most have none)
-    for position in positions_with(_SEPARATOR_CHARS, collapsed, shaped):
-        index = shaped[position]
-        text = collapsed[index]
+    for index in zone:
+        text = state.collapsed[index]
+        if len(text) > 40 * max_words or state.words(index) > max_words \
+                or text.endswith((".", "!", "?")):
+            continue
         if not _SEPARATOR_RE.search(text):
-            continue  # (a hyphen inside a word)
+            continue
         has_time = bool(_TIME_RE.search(text) or _NUMERIC_DATE_RE.search(text))
         if not has_time and (len(_TOKEN_RE.findall(text)) > max_other + 2
                              or to_iso_date(text) is None):
