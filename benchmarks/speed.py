@@ -202,6 +202,13 @@ def scaling(cleaner, texts: list[str], quick: bool) -> None:
     over = [name for name in per_mb if per_mb[name] > 1.5 * fastest]
     print(f"\nrows dearer per MB than 1.5x the cheapest article size: "
           f"{', '.join(over) if over else 'none'}")
+    # What makes small documents dearer: a cost per document on top of the
+    # cost per MB (the cheapest size's), read off the smallest size's row.
+    smallest, first = cases[0][1], cases[0][0]
+    constant = times[first] / len(smallest) - fastest * sizes_mb[first] / len(smallest)
+    print(f"a document costs about {constant * 1e6:.0f} µs on top of {fastest:.3f} s per MB "
+          f"(from the {first} row: the rule regions at the top and the end of a "
+          "document, and the per-document steps)")
 
 
 if __name__ == "__main__":

@@ -212,7 +212,7 @@ def match(lines: tuple[str, ...], ruleset: RuleSet, options: Options,
             detector(state, rule)
         if (len(state.decided), state.title) == before:
             break
-    decisions = tuple(state.decided[i] for i in sorted(state.decided))
+    decisions = tuple([state.decided[i] for i in sorted(state.decided)])
     return decisions, state.title, tuple(state.warnings)
 
 
@@ -500,8 +500,11 @@ class Candidates:
         if words < 0 or not 0 < self.state.word_counts[index] <= words \
                 or len(self.state.collapsed[index]) > MAX_LINE_CHARS:
             return False
-        if not self.plan.open_digit[region]:
-            return True
+        return not self.plan.open_digit[region] or self.has_digit(index)
+
+    def has_digit(self, index: int) -> bool:
+        """:func:`~cleaner.prefilter.has_digit` of the line (remembered: the
+        open rules and the digit gates of the rechecked ones both ask)."""
         found = self._digits.get(index)
         if found is None:
             found = self._digits[index] = has_digit(self.state.collapsed[index])
@@ -569,7 +572,7 @@ class Candidates:
             if rules and any(rule[0] in rechecked for rule in rules):
                 folded = self.folded(index)
                 rules = tuple(rule for rule in rules if rule[0] not in rechecked
-                              or self.patterns[rule[0]].gate.admits(folded))
+                              or self._admits(rule[0], index, folded))
             self._regional_rules[index] = rules
         return rules
 
@@ -580,6 +583,11 @@ class Candidates:
         if index not in self.maybe and not self._open_regional(index):
             return False
         return any(self._pattern(index, n) is not None for n in self._numbers(index))
+
+    def _admits(self, number: int, index: int, folded: str) -> bool:
+        """Whether pattern ``number``'s gate admits the line (``folded``)."""
+        gate = self.patterns[number].gate
+        return gate.admits(folded, self.has_digit(index) if gate.digit else None)
 
     def _anywhere_hits(self, index: int) -> list[tuple[int, Candidate]]:
         cached = self._anywhere.get(index)
@@ -605,7 +613,7 @@ class Candidates:
         if self.state.word_counts[index] <= (compiled.rule.max_words or 0) \
                 and len(normalized) <= MAX_LINE_CHARS \
                 and (number not in self.plan.rechecked
-                     or compiled.gate.admits(self.folded(index))):
+                     or self._admits(number, index, self.folded(index))):
             hit = self._search(compiled, normalized, index + 1)
         self._hits[key] = hit
         return hit

@@ -64,11 +64,12 @@ class Gate:
     digit: bool = False
     _must_re: re.Pattern | None = field(default=None, repr=False, compare=False)
 
-    def admits(self, folded: str) -> bool:
-        """Whether a line (collapsed, case-folded) may match."""
+    def admits(self, folded: str, digit: bool | None = None) -> bool:
+        """Whether a line (collapsed, case-folded) may match. ``digit`` is
+        :func:`has_digit` of the line, when the caller knows it already."""
         if self.prefixes is not None and not folded.startswith(self.prefixes):
             return False
-        if self.digit and not has_digit(folded):
+        if self.digit and not (has_digit(folded) if digit is None else digit):
             return False
         if self.must is None:
             return True

@@ -230,10 +230,15 @@ def prose_flags(collapsed: list[str], counts: list[int]) -> list[bool]:
     """``[is_prose_shape(c, w) for c, w in zip(collapsed, counts)]``, with
     the sentence end read off the last character where it can (collapsed
     lines have no trailing space)."""
-    ends, closers = _SENTENCE_ENDS, _CLOSERS
-    return [words >= 30 or len(text) > 600 or (
-        words >= 8 and (text[-1] in ends or (text[-1] in closers and ends_sentence(text))))
-        for text, words in zip(collapsed, counts, strict=True)]
+    return [words >= 30 or len(text) > 600 or (words >= 8 and collapsed_ends_sentence(text))
+            for text, words in zip(collapsed, counts, strict=True)]
+
+
+def collapsed_ends_sentence(text: str) -> bool:
+    """:func:`ends_sentence` of a non-empty collapsed line (no space at its
+    end), read off the last character where it can."""
+    last = text[-1]
+    return last in _SENTENCE_ENDS or (last in _CLOSERS and ends_sentence(text))
 
 
 def is_prose_shape(collapsed: str, words: int, min_words: int = 8) -> bool:

@@ -5,6 +5,7 @@ on every rule's examples, on real text, and on generated lines."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,13 @@ def test_document_scan_admits_what_each_line_matches(lines):
             if text and state.word_counts[index] <= (compiled.rule.max_words or 0) \
                     and len(text) <= MAX_LINE_CHARS and compiled.regex.search(text):
                 assert number in admitted, (compiled.rule.id, text)
+
+
+def test_case_folding_neither_makes_nor_takes_a_digit():
+    """The matcher asks ``has_digit`` once per line, of the collapsed line,
+    and gives the answer to the digit gates, which read the case-folded
+    line: the two agree on every character."""
+    from cleaner.prefilter import has_digit
+
+    assert [hex(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF
+            and has_digit(chr(code)) != has_digit(chr(code).casefold())] == []

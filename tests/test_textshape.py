@@ -79,3 +79,28 @@ def test_positions_with_is_a_search_of_each_line(texts, slice_lines, data):
                         if texts else st.just([]))
     assert positions_with("|·/", texts, indexes, slice_lines) == \
         [n for n, i in enumerate(indexes) if re.search("[|·/]", texts[i])]
+
+
+_listish = st.lists(_char | st.sampled_from(
+    [" ", "- ", "* ", "> ", "• ", "— ", "12. ", "3) ", "4 ", "Word", "end.", "”", "?"]),
+    max_size=24).map("".join)
+
+
+@given(st.lists(_listish, min_size=1, max_size=6), st.integers(0, 6), st.integers(6, 24))
+def test_headline_shape_read_off_the_line_shape_is_the_regex_definition(lines, lo, hi):
+    """The headline-list detector reads a line without a list mark off its
+    shape (word count, last character); with or without a mark, the result
+    is the definition: lo..hi words once the mark is off, no sentence end,
+    not numbered."""
+    from cleaner.detectors.lists import _LIST_MARK_RE, _NUMBERED_RE, _headline_shaped
+    from cleaner.match import MatchState
+    from cleaner.options import Options
+    from cleaner.textshape import ends_sentence
+
+    state = MatchState(tuple(lines), Options(), None)
+    for index in state.alive():
+        raw = lines[index]
+        text = _LIST_MARK_RE.sub("", raw)
+        expected = lo <= word_count(text) <= hi and not ends_sentence(text) \
+            and not _NUMBERED_RE.match(raw)
+        assert _headline_shaped(state, index, lo, hi) == expected, raw

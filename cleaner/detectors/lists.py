@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..textshape import ends_sentence, is_list_item, positions_with, word_count
+from ..textshape import (
+    collapsed_ends_sentence,
+    ends_sentence,
+    is_list_item,
+    positions_with,
+    word_count,
+)
 
 if TYPE_CHECKING:
     from ..match import MatchState
@@ -45,10 +51,7 @@ def headline_list(state: MatchState, rule: Rule) -> None:
     min_caps = float(params.get("min_capitalized", 0.6))
     run: list[int] = []
     for index in [*tail, None]:
-        raw = state.text(index) if index is not None else ""
-        text = _LIST_MARK_RE.sub("", raw)
-        if index is not None and lo <= word_count(text) <= hi and not ends_sentence(text) \
-                and not _NUMBERED_RE.match(raw):
+        if index is not None and _headline_shaped(state, index, lo, hi):
             run.append(index)
             continue
         if len(run) >= min_run and all(
@@ -58,6 +61,26 @@ def headline_list(state: MatchState, rule: Rule) -> None:
                 state.decide(member, rule)
         run = []
 
+
+def _headline_shaped(state: MatchState, index: int, lo: int, hi: int) -> bool:
+    """``lo``..``hi`` words once a list mark is taken off, no sentence end,
+    not numbered. A line that starts with an ASCII character that is no
+    mark and no digit has neither a mark nor a number: its word count and
+    sentence end are read off its shape, without a regex (every line of a
+    short document is looked at)."""
+    collapsed = state.collapsed[index]
+    first = collapsed[:1]
+    if first.isascii() and first not in _ASCII_MARK_STARTS:
+        return lo <= state.words(index) <= hi and not collapsed_ends_sentence(collapsed)
+    raw = state.text(index)
+    text = _LIST_MARK_RE.sub("", raw)
+    return lo <= word_count(text) <= hi and not ends_sentence(text) \
+        and not _NUMBERED_RE.match(raw)
+
+
+# The ASCII characters a list mark or a number (_LIST_MARK_RE, _NUMBERED_RE)
+# can start with.
+_ASCII_MARK_STARTS = "-*>0123456789"
 
 _MARKS = "|·›•»/"
 _MARK_RE = re.compile(f"[{re.escape(_MARKS)}]")
