@@ -89,8 +89,15 @@ OPEN = Gate()
 _DIGIT_RE = regex.compile(r"\d")
 
 
+# The same digits in ASCII text, where the stdlib engine finds them in about
+# two thirds of the time (its call costs less).
+_ASCII_DIGIT_RE = re.compile("[0-9]")
+
+
 def has_digit(text: str) -> bool:
     """Whether ``text`` holds a character the rule patterns' ``\\d`` matches."""
+    if text.isascii():
+        return _ASCII_DIGIT_RE.search(text) is not None
     return _DIGIT_RE.search(text) is not None
 
 

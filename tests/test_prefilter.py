@@ -246,3 +246,18 @@ def test_case_folding_neither_makes_nor_takes_a_digit():
 
     assert [hex(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF
             and has_digit(chr(code)) != has_digit(chr(code).casefold())] == []
+
+
+_PATTERN_DIGIT = regex.compile(r"\d")
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30))
+def test_has_digit_is_the_patterns_digit(text):
+    """``has_digit`` (the stdlib engine on ASCII text, the patterns' own
+    engine on the rest) finds a digit exactly where the patterns' ``\\d`` does."""
+    from cleaner.prefilter import has_digit
+
+    assert has_digit(text) == (_PATTERN_DIGIT.search(text) is not None)
+    assert has_digit(text + "7") and has_digit("٣" + text)
+    assert [chr(code) for code in range(128) if has_digit(f"{text}{chr(code)}")
+            != (_PATTERN_DIGIT.search(f"{text}{chr(code)}") is not None)] == []
