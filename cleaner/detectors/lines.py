@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from ..dates import to_iso_date
+from ..prefilter import has_digit
 from ..textshape import ends_sentence
 
 if TYPE_CHECKING:
@@ -37,7 +38,9 @@ def meta_line(state: MatchState, rule: Rule) -> None:
         if len(text) > 40 * max_words or state.words(index) > max_words \
                 or text.endswith((".", "!", "?")):
             continue
-        if not _SEPARATOR_RE.search(text):
+        # (a time, a numeric date and a year all need a digit: most short
+        # lines have none, and the digit test is the cheapest one)
+        if not has_digit(text) or not _SEPARATOR_RE.search(text):
             continue
         has_time = bool(_TIME_RE.search(text) or _NUMERIC_DATE_RE.search(text))
         if not has_time and (len(_TOKEN_RE.findall(text)) > max_other + 2
