@@ -43,9 +43,12 @@ def meta_line(state: MatchState, rule: Rule) -> None:
         if not has_digit(text) or not _SEPARATOR_RE.search(text):
             continue
         has_time = bool(_TIME_RE.search(text) or _NUMERIC_DATE_RE.search(text))
-        if not has_time and (len(_TOKEN_RE.findall(text)) > max_other + 2
+        # Without a time or a numeric date the rest below is the whole line:
+        # a line of more than max_other words cannot go, and its date is not
+        # parsed (the cheap word count first: a date parse can take 1 ms).
+        if not has_time and (len(_TOKEN_RE.findall(text)) > max_other
                              or to_iso_date(text) is None):
-            continue  # (the cheap word count first: date parsing is slow)
+            continue
         rest = _NUMERIC_DATE_RE.sub(" ", _TIME_RE.sub(" ", text))
         # A month name counts as one of the few other words allowed.
         if len(_TOKEN_RE.findall(rest)) <= max_other:
