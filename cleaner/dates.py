@@ -30,13 +30,29 @@ def to_iso_date(text: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> str | None:
-    parsed = _parse_dateutil(text)
-    if parsed is not None and _UNREAD_WORD_RE.search(text) and _unread_word(text):
-        # dateutil skipped a word it does not know, often a month name in
-        # another language ("4 juin 2024" read as April 4): ask dateparser first.
-        parsed = _parse_dateparser(text) or parsed
-    elif parsed is None:
+    reading = _read_dateutil(text)
+    if reading is None:
+        if _month_names(text) >= 2:
+            return None  # two dates ("29 November 2018 | 20 January 2019"): no one date
         parsed = _parse_dateparser(text)
+    else:
+        value, skipped = reading
+        if sum(len(s.strip(" ,.|:-")) for s in skipped) > len(text) / 2:
+            # Too much of the string ignored: dateutil guessed from fragments.
+            # dateparser reads a string only when every word of it is a date
+            # word of one language; a date that dateutil read with an English
+            # month name among mostly other words (a tweet's signature, a
+            # photo credit) is none, and asking dateparser's ten locales
+            # costs 1-10 ms.
+            if _read_month_name(text, skipped):
+                return None
+            parsed = _parse_dateparser(text)
+        elif any(_UNREAD_WORD_RE.search(s) for s in skipped):
+            # dateutil skipped a word it does not know, often a month name in
+            # another language ("4 juin 2024" read as April 4): ask dateparser first.
+            parsed = _parse_dateparser(text) or value
+        else:
+            parsed = value
     if parsed is None:
         return None
     latest = dt.date.today().replace(year=dt.date.today().year + 1)
@@ -55,22 +71,12 @@ def forget_parsed() -> None:
 
 
 _UNREAD_WORD_RE = regex.compile(r"\p{L}{3,}")
+_WORD_RE = regex.compile(r"\p{L}+")
 
 
-def _unread_word(text: str) -> bool:
-    """Whether dateutil skips a word of three or more letters in ``text``."""
-    from dateutil import parser
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            _, skipped = parser.parse(text, default=_DEFAULT, fuzzy_with_tokens=True)
-    except (ValueError, OverflowError, TypeError):
-        return False
-    return any(_UNREAD_WORD_RE.search(s) for s in skipped)
-
-
-def _parse_dateutil(text: str) -> dt.date | None:
+def _read_dateutil(text: str) -> tuple[dt.date, tuple[str, ...]] | None:
+    """dateutil's fuzzy reading of ``text``: the date and the skipped
+    pieces, or None when it finds no date."""
     from dateutil import parser
 
     try:
@@ -79,11 +85,29 @@ def _parse_dateutil(text: str) -> dt.date | None:
             value, skipped = parser.parse(text, default=_DEFAULT, fuzzy_with_tokens=True)
     except (ValueError, OverflowError, TypeError):
         return None
-    # Too much of the string ignored means dateutil guessed from fragments.
-    ignored = sum(len(s.strip(" ,.|:-")) for s in skipped)
-    if ignored > len(text) / 2:
-        return None
-    return value.date()
+    return value.date(), tuple(skipped)
+
+
+@lru_cache(maxsize=1)
+def _dateutil_tables():
+    from dateutil import parser
+
+    return parser.parserinfo()
+
+
+def _read_month_name(text: str, skipped: tuple[str, ...]) -> bool:
+    """Whether ``text`` has a word that dateutil's own tables call a month
+    name and that dateutil did not skip."""
+    info = _dateutil_tables()
+    unread = {word.lower() for piece in skipped for word in _WORD_RE.findall(piece)}
+    return any(info.month(word) is not None and word.lower() not in unread
+               for word in _WORD_RE.findall(text))
+
+
+def _month_names(text: str) -> int:
+    """How many words of ``text`` dateutil's own tables call month names."""
+    info = _dateutil_tables()
+    return sum(info.month(word) is not None for word in _WORD_RE.findall(text))
 
 
 #: The languages dateparser tries (the ten the default rules cover); one

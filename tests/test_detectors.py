@@ -54,10 +54,3 @@ def test_meta_line_decides_what_its_definition_decides(lines):
     meta.meta_line(state, META_RULE)
     assert set(state.decided) == expected
 
-
-def test_forget_parsed_empties_the_memo_and_changes_no_answer():
-    first = dates.to_iso_date("June 22, 2024 05:03am")
-    assert dates._parse.cache_info().currsize >= 1
-    dates.forget_parsed()
-    assert dates._parse.cache_info().currsize == 0
-    assert dates.to_iso_date("June 22, 2024 05:03am") == first == "2024-06-22"
