@@ -3,8 +3,9 @@ peers, on the same pages, in one run.
 
     python benchmarks/quality.py [--devset ../shared/devset]
 
-Peers (the ``bench`` extra: ``pip install -e '.[bench]'``): trafilatura
-default (``extract(html)``, comments included as its default is), trafilatura
+Peers (the ``bench`` extra: ``pip install -U pip && pip install -e '.[bench]'``;
+a pip older than 24 stops on the peers' two spellings of lxml's html-clean
+extra): trafilatura default (``extract(html)``, comments included as its default is), trafilatura
 without comments (the devset README's "default" figure), trafilatura
 favor_precision, readability-lxml, jusText. Every system gets the decompressed
 page bytes (cleaner gets the .html.gz bytes as they are: decompression is part
@@ -53,7 +54,7 @@ def systems(urls: dict[str, str]) -> dict[str, Callable[[str, bytes, bytes], str
 
         found["readability-lxml"] = readability
     except ImportError:
-        print("(readability-lxml not installed: pip install -e '.[bench]')")
+        print("(readability-lxml not installed: pip install -U pip && pip install -e '.[bench]')")
     try:
         import justext
 
@@ -63,7 +64,7 @@ def systems(urls: dict[str, str]) -> dict[str, Callable[[str, bytes, bytes], str
 
         found["jusText"] = jus
     except ImportError:
-        print("(jusText not installed: pip install -e '.[bench]')")
+        print("(jusText not installed: pip install -U pip && pip install -e '.[bench]')")
     return found
 
 

@@ -126,7 +126,7 @@ def main() -> None:
         stoplist = justext.get_stoplist("English")
         html_works["jusText"] = lambda: [justext.justext(p, stoplist) for p in plain]
     except ImportError:
-        print("(jusText not installed: pip install -e '.[bench]')")
+        print("(jusText not installed: pip install -U pip && pip install -e '.[bench]')")
     html_times = round_robin(2 if args.quick else 3, html_works)
     rows += [(name, html_size, len(pages), seconds) for name, seconds in html_times.items()]
     print("| system | MB | docs | seconds | MB/s | docs/s |")
