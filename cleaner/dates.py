@@ -11,8 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
+
+if TYPE_CHECKING:
+    from dateutil.parser import parserinfo
 
 _YEAR_RE = regex.compile(r"(?<!\d)(?:19[7-9]\d|20\d\d)(?!\d)")
 _EARLIEST = dt.date(1970, 1, 1)
@@ -89,10 +93,11 @@ def _read_dateutil(text: str) -> tuple[dt.date, tuple[str, ...]] | None:
 
 
 @lru_cache(maxsize=1)
-def _dateutil_tables():
-    from dateutil import parser
+def _dateutil_tables() -> parserinfo:
+    """dateutil's word tables (month names, in English), built once."""
+    from dateutil.parser import parserinfo
 
-    return parser.parserinfo()
+    return parserinfo()
 
 
 def _read_month_name(text: str, skipped: tuple[str, ...]) -> bool:
