@@ -36,7 +36,7 @@ def to_iso_date(text: str) -> str | None:
 def _parse(text: str) -> str | None:
     reading = _read_dateutil(text)
     if reading is None:
-        if _month_names(text) >= 2:
+        if len(_month_names(text)) >= 2:
             return None  # two dates ("29 November 2018 | 20 January 2019"): no one date
         parsed = _parse_dateparser(text)
     else:
@@ -57,12 +57,20 @@ def _parse(text: str) -> str | None:
             parsed = _parse_dateparser(text) or value
         else:
             parsed = value
-    if parsed is None:
-        return None
-    latest = dt.date.today().replace(year=dt.date.today().year + 1)
-    if not _EARLIEST <= parsed <= latest:
-        return None
-    return parsed.isoformat()
+    return parsed.isoformat() if plausible(parsed) else None
+
+
+def plausible(value: dt.date | None, today: dt.date | None = None) -> bool:
+    """A date from 1970 up to a year from ``today`` (the real one by
+    default): what chrome may carry."""
+    if value is None:
+        return False
+    today = today or dt.date.today()
+    try:
+        latest = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February, and next year has none
+        latest = today.replace(year=today.year + 1, day=28)
+    return _EARLIEST <= value <= latest
 
 
 def forget_parsed() -> None:
@@ -100,19 +108,17 @@ def _dateutil_tables() -> parserinfo:
     return parserinfo()
 
 
+def _month_names(text: str) -> list[str]:
+    """The words of ``text`` (lowercased) that dateutil's own tables call
+    month names."""
+    info = _dateutil_tables()
+    return [word.lower() for word in _WORD_RE.findall(text) if info.month(word) is not None]
+
+
 def _read_month_name(text: str, skipped: tuple[str, ...]) -> bool:
-    """Whether ``text`` has a word that dateutil's own tables call a month
-    name and that dateutil did not skip."""
-    info = _dateutil_tables()
+    """Whether dateutil read a month name in ``text`` (one it did not skip)."""
     unread = {word.lower() for piece in skipped for word in _WORD_RE.findall(piece)}
-    return any(info.month(word) is not None and word.lower() not in unread
-               for word in _WORD_RE.findall(text))
-
-
-def _month_names(text: str) -> int:
-    """How many words of ``text`` dateutil's own tables call month names."""
-    info = _dateutil_tables()
-    return sum(info.month(word) is not None for word in _WORD_RE.findall(text))
+    return any(word not in unread for word in _month_names(text))
 
 
 #: The languages dateparser tries (the ten the default rules cover); one
