@@ -114,15 +114,23 @@ class MatchState:
         """The keys of every non-blank line of at most ``MAX_KEY_CHARS``
         characters (the lines a phrase may name), computed together: the
         lines are case-folded in one call, and a folded line that starts and
-        ends with a letter or digit is its own key."""
+        ends with a letter or digit is its own key. The keys are built into
+        one dict, which becomes the state's memo of keys when that is still
+        empty (a million-line document made three copies of a million
+        entries before): read it before asking :meth:`key`, which adds to
+        the memo."""
         collapsed = self.collapsed
         short = [i for i, text in enumerate(collapsed) if 0 < len(text) <= MAX_KEY_CHARS]
         keys: dict[int, str] = {}
         for _, part in slices(short, SLICE_LINES):  # (see textshape.SLICE_LINES)
             folded = "\n".join([collapsed[i] for i in part]).casefold().split("\n")
-            keys.update({index: text if text[0].isalnum() and text[-1].isalnum()
-                         else trim_edges(text) for index, text in zip(part, folded, strict=True)})
-        self._keys.update(keys)
+            for index, text in zip(part, folded, strict=True):
+                keys[index] = text if text[0].isalnum() and text[-1].isalnum() \
+                    else trim_edges(text)
+        if self._keys:
+            self._keys.update(keys)
+        else:
+            self._keys = keys
         return keys
 
     def keys_known(self) -> dict[int, str]:
