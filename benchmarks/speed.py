@@ -7,7 +7,9 @@ English article text), the same text with mojibake in about 10% of
 paragraphs, and ``ftfy.fix_text`` alone on the clean text. HTML mode: cleaner,
 trafilatura default and jusText on the devset pages. Then the size-scaling
 series: time per MB from 1 KB to 10 MB documents, a 10 MB single line, and
-one line repeated a million times. Prints MB/s, documents/s and ratios; it
+one line repeated a million times, each with ``Cleaner.clean`` called per
+document and with ``Cleaner.clean_many`` (batches cleaned stage by stage:
+see cleaner/batch.py). Prints MB/s, documents/s and ratios; it
 asserts nothing (speed goals are read off this table, not tested). cleaner
 runs with its default options (the per-document time limit included) and
 as installed: compiled by mypyc after ``pip install .``, Python source after
@@ -101,6 +103,7 @@ def main() -> None:
         cleaner.clean(text)  # warm up lazy imports (and the date parsers' own set-up)
     text_times = round_robin(repeat * 2, {
         "clean": unseen(lambda: [cleaner.clean(t) for t in texts]),
+        "clean_many": unseen(lambda: list(cleaner.clean_many(texts))),
         "damaged": unseen(lambda: [cleaner.clean(t) for t in damaged]),
         "ftfy": lambda: [ftfy.fix_text(t) for t in texts],
         "remembered": lambda: [cleaner.clean(t) for t in texts],
@@ -109,6 +112,8 @@ def main() -> None:
         ("cleaner text mode, clean text", size, len(texts), text_times["clean"]),
         ("cleaner text mode, 10% mojibake", damaged_size, len(texts), text_times["damaged"]),
         ("ftfy.fix_text alone, clean text", size, len(texts), text_times["ftfy"]),
+        ("cleaner text mode, clean text, clean_many", size, len(texts),
+         text_times["clean_many"]),
     ]
     pages = [p.read_bytes() for p in sorted((args.devset / "html").glob("*.html.gz"))]
     plain = [gzip.decompress(p) for p in pages]
@@ -136,12 +141,13 @@ def main() -> None:
               f"| {docs / seconds:.0f} |")
     text_rate = rows[0][1] / rows[0][3]
     ftfy_rate = rows[2][1] / rows[2][3]
-    html_ratio = rows[3][3] / rows[4][3]
+    many_rate = rows[3][1] / rows[3][3]
+    html_ratio = rows[4][3] / rows[5][3]
     remembered_rate = rows[0][1] / text_times["remembered"]
     print(f"\ncleaner text / ftfy.fix_text: {text_rate / ftfy_rate:.2f}x "
           f"({remembered_rate / ftfy_rate:.2f}x, {remembered_rate:.2f} MB/s, with the "
-          f"date parses of earlier rounds remembered); "
-          f"cleaner HTML time / trafilatura time: {html_ratio:.2f}x")
+          f"date parses of earlier rounds remembered; {many_rate / ftfy_rate:.2f}x with "
+          f"clean_many); cleaner HTML time / trafilatura time: {html_ratio:.2f}x")
     scaling(cleaner, texts, args.quick)
     start_up()
 
@@ -207,29 +213,37 @@ def scaling(cleaner, texts: list[str], quick: bool) -> None:
     cases.append((f"one line x {repeats:,}", ["A short repeated line of text\n" * repeats]))
     sizes_mb = {name: sum(len(d.encode("utf-8")) for d in documents) / 1e6
                 for name, documents in cases}
-    times = round_robin(2, {
-        name: unseen(lambda documents=documents: [cleaner.clean(d) for d in documents])
-        for name, documents in cases})
-    per_mb = {name: times[name] / sizes_mb[name] for name, _ in cases}
-    # The yardstick: the cheapest article-text size. A row may be cheaper
-    # (a single 10 MB line has no line a rule may look at) but not dearer
-    # than 1.5 times (the issue's linearity target).
-    fastest = min(list(per_mb.values())[:len(sizes)])
-    print("\n| document | documents | MB | seconds | seconds per MB | × cheapest article size |")
-    print("|---|---|---|---|---|---|")
+    works = {}
     for name, documents in cases:
-        print(f"| {name} | {len(documents)} | {sizes_mb[name]:.3f} | {times[name]:.3f} "
-              f"| {per_mb[name]:.3f} | {per_mb[name] / fastest:.2f} |")
-    over = [name for name in per_mb if per_mb[name] > 1.5 * fastest]
-    print(f"\nrows dearer per MB than 1.5x the cheapest article size: "
-          f"{', '.join(over) if over else 'none'}")
-    # What makes small documents dearer: a cost per document on top of the
-    # cost per MB (the cheapest size's), read off the smallest size's row.
-    smallest, first = cases[0][1], cases[0][0]
-    constant = times[first] / len(smallest) - fastest * sizes_mb[first] / len(smallest)
-    print(f"a document costs about {constant * 1e6:.0f} µs on top of {fastest:.3f} s per MB "
-          f"(from the {first} row: the rule regions at the top and the end of a "
-          "document, and the per-document steps)")
+        works[name] = unseen(lambda documents=documents: [cleaner.clean(d) for d in documents])
+        works[name + " (clean_many)"] = unseen(
+            lambda documents=documents: list(cleaner.clean_many(documents)))
+    times = round_robin(2, works)
+    print("\n| document | documents | MB | clean(): seconds per MB | × cheapest "
+          "| clean_many(): seconds per MB | × cheapest |")
+    print("|---|---|---|---|---|---|---|")
+    per_mb, fastest = {}, {}
+    for api, suffix in (("clean()", ""), ("clean_many()", " (clean_many)")):
+        per_mb[api] = {name: times[name + suffix] / sizes_mb[name] for name, _ in cases}
+        # The yardstick: the cheapest article-text size. A row may be cheaper
+        # (a single 10 MB line has no line a rule may look at) but not dearer
+        # than 1.5 times (the issue's linearity target).
+        fastest[api] = min(list(per_mb[api].values())[:len(sizes)])
+    for name, documents in cases:
+        cells = " | ".join(f"{per_mb[api][name]:.3f} | {per_mb[api][name] / fastest[api]:.2f}"
+                           for api in per_mb)
+        print(f"| {name} | {len(documents)} | {sizes_mb[name]:.3f} | {cells} |")
+    for api in per_mb:
+        over = [name for name in per_mb[api] if per_mb[api][name] > 1.5 * fastest[api]]
+        print(f"\n{api}: rows dearer per MB than 1.5x the cheapest article size: "
+              f"{', '.join(over) if over else 'none'}")
+        # What makes small documents dearer: a cost per document on top of
+        # the cost per MB (the cheapest size's), read off the smallest row.
+        smallest, first = cases[0][1], cases[0][0]
+        constant = (per_mb[api][first] - fastest[api]) * sizes_mb[first] / len(smallest)
+        print(f"a document costs about {constant * 1e6:.0f} µs on top of "
+              f"{fastest[api]:.3f} s per MB (from the {first} row: the rule regions at the top "
+              "and the end of a document, and the per-document steps)")
 
 
 if __name__ == "__main__":

@@ -29,14 +29,30 @@ class Deadline:
     """The moment one document's time runs out (never, for ``seconds`` None).
 
     Guarantee: :meth:`check` raises InputError with the time-limit message
-    once ``seconds`` have passed since the Deadline was made, and never
-    before."""
+    once ``seconds`` have passed since the Deadline was made, not counting
+    the time it spent paused, and never before.
 
-    __slots__ = ("at", "seconds")
+    A document cleaned in a batch (:mod:`cleaner.batch`) is worked on in
+    turns, one stage at a time; its deadline is paused between its turns, so
+    that the time spent on the other documents is not charged to it."""
+
+    __slots__ = ("at", "paused_at", "seconds")
 
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
-        self.at = perf_counter() + seconds if seconds is not None else float("inf")
+        now = perf_counter()
+        self.at = now + seconds if seconds is not None else float("inf")
+        #: when the deadline was last paused (made: as if paused until first resumed)
+        self.paused_at = now
+
+    def pause(self, now: float) -> None:
+        """Stop the clock at ``now`` (a ``perf_counter`` reading)."""
+        self.paused_at = now
+
+    def resume(self, now: float) -> None:
+        """Start the clock again at ``now``: the time since :meth:`pause`
+        (or since the Deadline was made) moves the deadline as much later."""
+        self.at += now - self.paused_at
 
     def left(self) -> float:
         """Seconds left (negative once passed; infinite without a limit)."""

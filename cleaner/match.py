@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .batch import each
 from .errors import PatternTimeout
 from .limits import NO_DEADLINE, Deadline
 from .model import DROP_SECTION, STRIP_HEADER, Decision
@@ -204,24 +205,114 @@ def match(lines: tuple[str, ...], ruleset: RuleSet, options: Options,
     the title (if a rule lifted one) and warnings (pattern time-outs).
     Raises InputError once ``deadline`` has passed: it is asked at every
     pass, and no pattern search runs beyond it."""
-    domain = domain or document_domain(options.url)
-    collapsed, counts = shapes if shapes is not None else (None, None)
-    state = MatchState(lines, options, domain, title_hint=title_hint, collapsed=collapsed,
-                       word_counts=counts, deadline=deadline)
-    if not state.alive() and title_hint is None:
-        return (), None, ()  # a blank document: every rule needs a line to decide
-    plan = match_plan(ruleset, options.language, domain)
-    candidates = Candidates(state, plan)
-    for _ in range(pass_limit(len(lines))):
-        deadline.check()
-        before = len(state.decided), state.title
+    return MatchJob(lines, options, domain, title_hint, shapes, deadline).run(ruleset)
+
+
+class MatchJob:
+    """One document to match in a batch (:func:`match_many`): the arguments
+    of :func:`match`, then its matching under way, then its ``result`` (what
+    :func:`match` returns) or its ``error``."""
+
+    def __init__(self, lines: tuple[str, ...], options: Options, domain: str | None,
+                 title_hint: str | None, shapes: tuple[list[str], list[int]] | None,
+                 deadline: Deadline) -> None:
+        self.lines = lines
+        self.options = options
+        self.domain = domain or document_domain(options.url)
+        self.title_hint = title_hint
+        self.shapes = shapes
+        self.deadline = deadline
+        self.error: Exception | None = None
+        self.result: tuple[tuple[Decision, ...], str | None, tuple[str, ...]] | None = None
+        self._state: MatchState | None = None
+        self._plan: MatchPlan | None = None
+        self._candidates: Candidates | None = None
+        self._passes_left = pass_limit(len(lines))
+        self._before: tuple[int, str | None] = (0, None)
+
+    def run(self, ruleset: RuleSet) -> tuple[tuple[Decision, ...], str | None, tuple[str, ...]]:
+        """Match the document alone: the phases of :func:`match_many` in
+        turn (an exception propagates); returns the ``result``."""
+        self.start(ruleset)
+        while self.matching:
+            self.walk()
+            for position in range(self.detector_count):
+                self.detect(position)
+            self.end_pass()
+        assert self.result is not None
+        return self.result
+
+    def start(self, ruleset: RuleSet) -> None:
+        """Find the candidates (step 1); a blank document is done at once
+        (every rule needs a line to decide)."""
+        collapsed, counts = self.shapes if self.shapes is not None else (None, None)
+        state = MatchState(self.lines, self.options, self.domain, title_hint=self.title_hint,
+                           collapsed=collapsed, word_counts=counts, deadline=self.deadline)
+        if not state.alive() and self.title_hint is None:
+            self.result = ((), None, ())
+            return
+        self._state = state
+        self._plan = match_plan(ruleset, self.options.language, self.domain)
+        self._candidates = Candidates(state, self._plan)
+
+    @property
+    def matching(self) -> bool:
+        """Whether another pass is to run."""
+        return self.error is None and self.result is None
+
+    def walk(self) -> None:
+        """Begin a pass: decide the candidates the regions admit."""
+        self.deadline.check()
+        state, candidates = self._state, self._candidates
+        assert state is not None and candidates is not None
+        self._before = len(state.decided), state.title
         _decide_candidates(state, candidates)
-        for detector, rule in plan.detectors:
+
+    @property
+    def detector_count(self) -> int:
+        """How many detectors the document's plan runs on every pass."""
+        return len(self._plan.detectors) if self._plan is not None else 0
+
+    def detect(self, position: int) -> None:
+        """Run the plan's detector at ``position`` (if it has one)."""
+        plan, state = self._plan, self._state
+        assert plan is not None and state is not None
+        if position < len(plan.detectors):
+            detector, rule = plan.detectors[position]
             detector(state, rule)
-        if (len(state.decided), state.title) == before:
-            break
-    decisions = tuple([state.decided[i] for i in sorted(state.decided)])
-    return decisions, state.title, tuple(state.warnings)
+
+    def end_pass(self) -> None:
+        """End a pass: the document is done when the pass decided nothing
+        or no pass is left."""
+        state = self._state
+        assert state is not None
+        self._passes_left -= 1
+        if (len(state.decided), state.title) == self._before or self._passes_left <= 0:
+            decisions = tuple([state.decided[i] for i in sorted(state.decided)])
+            self.result = (decisions, state.title, tuple(state.warnings))
+            self._state = self._candidates = None  # (a batch's done documents hold no state)
+
+
+def match_many(jobs: list[MatchJob], ruleset: RuleSet) -> None:
+    """Match a batch of documents, each exactly as :func:`match` alone would
+    (see :mod:`cleaner.batch`): phase by phase across the batch, a pass at a
+    time, until every document is done. Sets each job's ``result`` or
+    ``error``."""
+    each(jobs, lambda job: job.start(ruleset))
+    active = [job for job in jobs if job.matching]
+    while active:
+        each(active, MatchJob.walk)
+        for position in range(max(job.detector_count for job in active)):
+            each(active, _detector_at(position))
+        each(active, MatchJob.end_pass)
+        active = [job for job in active if job.matching]
+
+
+def _detector_at(position: int) -> Callable[[MatchJob], None]:
+    """The phase that runs each document's detector at ``position``."""
+    def detect(job: MatchJob) -> None:
+        job.detect(position)
+    return detect
 
 
 def pass_limit(line_count: int) -> int:

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .act import act
+from .batch import each
 from .decode import decode
 from .errors import InputError
 from .extract import GZIP_MAGIC, DomRule, extract, looks_like_html, unwrap_gzip
 from .limits import NO_DEADLINE, Deadline, time_limit
-from .match import document_domain, match
-from .model import CleanResult, Decision, Line
+from .match import MatchJob, document_domain, match_many
+from .model import CleanResult, Decision, Line, Repair
 from .normalize import normalize
 from .options import Options
 from .render import render_text
@@ -96,31 +97,103 @@ def run(data: bytes | str, rules: RuleSet, options: Options,
     JSONL record's fields); it and the page's own metadata win over what
     chrome reveals. Raises InputError once ``deadline`` has passed (asked
     between the stages and inside match)."""
-    source = prepare(data, rules, options, metadata, deadline)
-    deadline.check()
-    repaired, repairs = repair_pieces(source.text, fold_quotes=options.fold_quotes)
-    deadline.check()
-    lines = segment(repaired)
-    # collapsed forms and word counts, computed once for match and normalize
-    shapes = line_shapes(lines)
-    known = dict(source.metadata)
-    known_title = known.pop("title", None)
-    domain = document_domain(known.get("url") or options.url)
-    decisions, _title, warnings = match(lines, rules, options, domain=domain,
-                                        title_hint=known_title, shapes=shapes,
-                                        deadline=deadline)
-    deadline.check()
-    acted = act(lines, decisions)
-    text = render_text(normalize(lines, acted.kept, shapes[0]))
-    merged = dict(acted.metadata)
-    merged.update({k: v for k, v in known.items() if v})
-    result = CleanResult(
-        text=text,
-        title=known_title or acted.title,
-        metadata=MappingProxyType(merged),
-        decisions=source.decisions + decisions,
-        repairs=repairs,
-        encoding=source.encoding,
-        warnings=warnings,
-    )
-    return Traced(result, lines)
+    document = Document(data, options, metadata, deadline)
+    document.prepare_text(rules)  # (the stages of run_many, for one document)
+    document.repair_text()
+    document.split_lines()
+    document.match(rules)
+    document.finish()
+    assert document.traced is not None
+    return document.traced
+
+
+class Document:
+    """One document to clean in a batch (:func:`run_many`): the arguments of
+    :func:`run`, the stages' records as they are made, then ``traced`` (what
+    :func:`run` returns) or ``error`` (what it raises)."""
+
+    def __init__(self, data: bytes | str, options: Options,
+                 metadata: dict[str, str] | None = None,
+                 deadline: Deadline = NO_DEADLINE) -> None:
+        self.data = data
+        self.options = options
+        self.metadata = metadata
+        self.deadline = deadline
+        self.error: Exception | None = None
+        self.traced: Traced | None = None
+        self._source: Source | None = None
+        self._pieces: tuple[str, ...] = ()
+        self._repairs: tuple[Repair, ...] = ()
+        self._lines: tuple[str, ...] = ()
+        self._shapes: tuple[list[str], list[int]] = ([], [])
+        self._match: MatchJob | None = None
+
+    def prepare_text(self, rules: RuleSet) -> None:
+        self._source = prepare(self.data, rules, self.options, self.metadata, self.deadline)
+        self.data = ""  # (the batch need not hold the input past this stage)
+
+    def repair_text(self) -> None:
+        self.deadline.check()
+        assert self._source is not None
+        self._pieces, self._repairs = repair_pieces(self._source.text,
+                                                    fold_quotes=self.options.fold_quotes)
+
+    def split_lines(self) -> None:
+        self.deadline.check()
+        assert self._source is not None
+        self._lines = segment(self._pieces)
+        self._pieces = ()
+        # collapsed forms and word counts, computed once for match and normalize
+        self._shapes = line_shapes(self._lines)
+        known = self._source.metadata
+        domain = document_domain(known.get("url") or self.options.url)
+        self._match = MatchJob(self._lines, self.options, domain, known.get("title"),
+                               self._shapes, self.deadline)
+
+    def match(self, rules: RuleSet) -> None:
+        """Match the document alone (a batch matches its documents together:
+        :func:`run_many`)."""
+        assert self._match is not None
+        self._match.run(rules)
+
+    def finish(self) -> None:
+        """Act on the decisions and render the result."""
+        self.deadline.check()
+        source, job = self._source, self._match
+        assert source is not None and job is not None and job.result is not None
+        decisions, _title, warnings = job.result
+        lines = self._lines
+        acted = act(lines, decisions)
+        text = render_text(normalize(lines, acted.kept, self._shapes[0]))
+        known = dict(source.metadata)
+        known_title = known.pop("title", None)
+        merged = dict(acted.metadata)
+        merged.update({k: v for k, v in known.items() if v})
+        result = CleanResult(
+            text=text,
+            title=known_title or acted.title,
+            metadata=MappingProxyType(merged),
+            decisions=source.decisions + decisions,
+            repairs=self._repairs,
+            encoding=source.encoding,
+            warnings=warnings,
+        )
+        self.traced = Traced(result, lines)
+        self._source = self._match = None
+        self._lines, self._shapes = (), ([], [])
+
+
+def run_many(documents: list[Document], rules: RuleSet) -> None:
+    """Clean a batch of documents, each exactly as :func:`run` alone would,
+    one stage at a time across the batch (see :mod:`cleaner.batch`). Sets
+    each document's ``traced`` or ``error``."""
+    each(documents, lambda document: document.prepare_text(rules))
+    each(documents, Document.repair_text)
+    each(documents, Document.split_lines)
+    jobs = [document._match for document in documents if document._match is not None
+            and document.error is None]
+    match_many(jobs, rules)
+    for document in documents:
+        if document._match is not None and document._match.error is not None:
+            document.error = document._match.error
+    each(documents, Document.finish)

@@ -32,6 +32,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from .batch import batches
 from .errors import CleanerError, InputError, PatternTimeout
 from .render import render_jsonl
 from .sources import (
@@ -93,55 +94,70 @@ def _init_worker(cleaner, settings: JobSettings) -> None:
 
 
 def _run_chunk(tasks: list[Task]) -> list[Outcome]:
-    cleaner, settings = _WORKER["cleaner"], _WORKER["settings"]
-    return [process(task, cleaner, settings) for task in tasks]
+    return process_chunk(tasks, _WORKER["cleaner"], _WORKER["settings"])
 
 
 def process(task: Task, cleaner, settings: JobSettings) -> Outcome:
     """Clean one document; never raises (a failure becomes the outcome's error)."""
-    if task.error is not None:
-        return _failure(task, task.error)
+    return process_chunk([task], cleaner, settings)[0]
+
+
+def process_chunk(tasks: list[Task], cleaner, settings: JobSettings) -> list[Outcome]:
+    """Clean tasks in order, in batches (see :mod:`cleaner.batch`: each
+    document's outcome is the one cleaning it alone gives); never raises (a
+    failure becomes its document's outcome). A batch's documents are read
+    just before it is cleaned, so memory holds one batch of inputs."""
+    outcomes: list[Outcome] = []
+    loaded = (_load_or_fail(task, settings) for task in tasks)
+    for batch in batches(loaded, size=lambda item: len(item.data)
+                         if isinstance(item, Loaded) else 0):
+        ready = [item for item in batch if isinstance(item, Loaded)]
+        cleaned = iter(cleaner.trace_many((item.data, None, item.overrides) for item in ready))
+        for item in batch:
+            if isinstance(item, Outcome):
+                outcomes.append(item)
+            else:
+                outcomes.append(_render_outcome(item, next(cleaned), cleaner, settings))
+    return outcomes
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A task read and checked, ready to clean: the document, the options
+    it is cleaned with, and (a JSONL record) the record to write it into."""
+
+    task: Task
+    data: bytes | str
+    overrides: dict[str, Any]
+    record: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None  # the record's, copied
+
+
+def _load_or_fail(task: Task, settings: JobSettings) -> Loaded | Outcome:
     try:
-        if task.record is not None:
-            return _process_record(task, cleaner, settings)
-        data = read_input(task.path, settings.max_bytes)
-        binary = sniff_binary(data)
-        if binary:
-            raise InputError(f"{task.path or '-'}: skipped: binary data ({binary}), "
-                             "not a text document")
-        result = cleaner.clean(data, input_format=task.input_format)
-        if settings.output == "text":
-            rendered = result.text.encode("utf-8")
-        else:
-            record = {"id": task.doc_id} | result.to_dict(explain=settings.explain)
-            rendered = render_jsonl(record).encode("utf-8")
-        return Outcome(task.index, task.doc_id, rendered,
-                       stats=document_stats(_text_length(data), result))
-    except PatternTimeout as exc:  # --on-pattern-timeout fail: the run stops
-        outcome = _failure(task, f"{exc}; stopping (--on-pattern-timeout fail)")
-        outcome.fatal = True
-        return outcome
-    except CleanerError as exc:
-        return _failure(task, str(exc))
-    except Exception as exc:  # a bug on one document must not stop the run
-        return _failure(task, f"{type(exc).__name__}: {exc}")
+        return _load(task, settings)
+    except Exception as exc:
+        return _error_outcome(task, exc)
 
 
-def _failure(task: Task, message: str) -> Outcome:
-    where = (f"{task.record.source}: line {task.record.line}" if task.record
-             else str(task.path or "-"))
-    if not message.startswith(where):
-        message = f"{where}: {message}"
-    record = {"source": task.record.source if task.record else str(task.path or "-"),
-              "id": task.doc_id, "error": message}
-    if task.record:
-        record["line"] = task.record.line
-    return Outcome(task.index, task.doc_id, error=message, error_record=record,
-                   stats={"failed": 1})
+def _load(task: Task, settings: JobSettings) -> Loaded:
+    """Read a file or parse a record; raises InputError for what cannot be
+    cleaned (binary data, a record that is not an object with text)."""
+    if task.error is not None:
+        raise InputError(task.error)
+    if task.record is not None:
+        return _load_record(task, settings)
+    data = read_input(task.path, settings.max_bytes)
+    binary = sniff_binary(data)
+    if binary:
+        raise InputError(f"{task.path or '-'}: skipped: binary data ({binary}), "
+                         "not a text document")
+    return Loaded(task, data, {"input_format": task.input_format})
 
 
-def _process_record(task: Task, cleaner, settings: JobSettings) -> Outcome:
+def _load_record(task: Task, settings: JobSettings) -> Loaded:
     raw = task.record
+    assert raw is not None
     try:
         record = json.loads(raw.data)
     except ValueError as exc:
@@ -159,14 +175,65 @@ def _process_record(task: Task, cleaner, settings: JobSettings) -> Outcome:
         raise InputError(f"{label}: field 'metadata' is not an object")
     metadata = dict(metadata or {})
     url = record.get("url") or metadata.get("url")
-    overrides = {"input_format": task.input_format}
+    overrides: dict[str, Any] = {"input_format": task.input_format}
     if isinstance(url, str):
         overrides["url"] = url
     language = record.get("language") or metadata.get("language")
     if isinstance(language, str):
         overrides["language"] = language
-    traced = cleaner.trace(text, **overrides)
+    return Loaded(task, text, overrides, record, metadata)
+
+
+def _render_outcome(item: Loaded, cleaned, cleaner, settings: JobSettings) -> Outcome:
+    """The outcome of a cleaned document (``cleaned``: its Traced, or the
+    exception cleaning it raised)."""
+    task = item.task
+    try:
+        if isinstance(cleaned, Exception):
+            raise cleaned
+        result = cleaned.result
+        if item.record is not None:
+            return _record_outcome(item, cleaned, cleaner, settings)
+        if settings.output == "text":
+            rendered = result.text.encode("utf-8")
+        else:
+            record = {"id": task.doc_id} | result.to_dict(explain=settings.explain)
+            rendered = render_jsonl(record).encode("utf-8")
+        return Outcome(task.index, task.doc_id, rendered,
+                       stats=document_stats(_text_length(item.data), result))
+    except Exception as exc:
+        return _error_outcome(task, exc)
+
+
+def _error_outcome(task: Task, exc: Exception) -> Outcome:
+    if isinstance(exc, PatternTimeout):  # --on-pattern-timeout fail: the run stops
+        outcome = _failure(task, f"{exc}; stopping (--on-pattern-timeout fail)")
+        outcome.fatal = True
+        return outcome
+    if isinstance(exc, CleanerError):
+        return _failure(task, str(exc))
+    # a bug on one document must not stop the run
+    return _failure(task, f"{type(exc).__name__}: {exc}")
+
+
+def _failure(task: Task, message: str) -> Outcome:
+    where = (f"{task.record.source}: line {task.record.line}" if task.record
+             else str(task.path or "-"))
+    if not message.startswith(where):
+        message = f"{where}: {message}"
+    record = {"source": task.record.source if task.record else str(task.path or "-"),
+              "id": task.doc_id, "error": message}
+    if task.record:
+        record["line"] = task.record.line
+    return Outcome(task.index, task.doc_id, error=message, error_record=record,
+                   stats={"failed": 1})
+
+
+def _record_outcome(item: Loaded, traced, cleaner, settings: JobSettings) -> Outcome:
+    record, metadata, text = item.record, item.metadata, item.data
+    assert record is not None and metadata is not None and isinstance(text, str)
     result = traced.result
+    doc_id = record.get(settings.id_key)
     own = cleaner_metadata(cleaner, text, result, traced.lines if settings.explain else None)
     metadata["cleaner"] = own
     record[settings.text_key] = result.text
@@ -175,7 +242,7 @@ def _process_record(task: Task, cleaner, settings: JobSettings) -> Outcome:
         rendered = result.text
     else:
         rendered = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-    return Outcome(task.index, task.doc_id if doc_id is None else str(doc_id),
+    return Outcome(item.task.index, item.task.doc_id if doc_id is None else str(doc_id),
                    rendered.encode("utf-8"), stats=document_stats(len(text), result))
 
 
@@ -446,7 +513,7 @@ def run_all(tasks: Iterable[Task], cleaner, settings: JobSettings, sink: Sink, *
     try:
         if jobs <= 1:
             for number, chunk in pending:
-                commit(number, [process(t, cleaner, settings) for t in chunk])
+                commit(number, process_chunk(chunk, cleaner, settings))
         else:
             _run_parallel(pending, cleaner, settings, jobs, commit)
     except _Stop:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 
 import pytest
 
-from cleaner import Cleaner, CleanResult, RuleSetError, clean, load_rules
+from cleaner import Cleaner, CleanResult, InputError, RuleSetError, clean, load_rules
 from cleaner.decode import decode
 from cleaner.repair import repair
 from cleaner.ruleset import load_rule_text
@@ -125,3 +126,36 @@ def test_default_rules_load_fast_enough_to_share():
     rules = load_rules()
     assert len(rules.rules) >= 25
     assert rules.fingerprint == load_rules().fingerprint
+
+
+# ------------------------------------------------------------ clean_many
+
+def test_clean_many_gives_each_result_in_order():
+    documents = [ARTICLE, "", "Just one line.", ARTICLE.encode("utf-16")] * 40  # > one batch
+    assert list(Cleaner().clean_many(documents)) == [clean(d) for d in documents]
+
+
+def test_clean_many_keeps_going_past_a_broken_document():
+    cleaner = Cleaner(max_bytes=1000)
+    documents = [ARTICLE.encode(), b"x" * 1001, b"Short text."]
+    outcomes = list(cleaner.clean_many(documents, on_error="return"))
+    assert outcomes[0] == cleaner.clean(documents[0])
+    assert isinstance(outcomes[1], InputError) and "max-bytes" in str(outcomes[1])
+    assert outcomes[2].text == "Short text.\n"
+    # on_error="raise" (the default): the results before it, then its error
+    seen = []
+    with pytest.raises(InputError, match="max-bytes"):
+        for result in cleaner.clean_many(documents):
+            seen.append(result)
+    assert seen == outcomes[:1]
+
+
+def test_clean_many_is_lazy():
+    """It takes documents a batch at a time: an endless source works."""
+    results = itertools.islice(Cleaner().clean_many(itertools.repeat("A line of text.")), 3)
+    assert [r.text for r in results] == ["A line of text.\n"] * 3
+
+
+def test_clean_many_refuses_an_unknown_error_policy():
+    with pytest.raises(ValueError, match="on_error"):
+        list(Cleaner().clean_many(["x"], on_error="ignore"))

@@ -458,3 +458,29 @@ def test_example_pools_are_not_empty(kind):
     """The generative properties draw from every region's examples."""
     pool = DROPS if kind == "drop" else KEEPS
     assert all(pool[region] for region in ("head", "tail", "anywhere"))
+
+
+# ------------------------------------------- a batch cleans as one at a time
+
+def _outcome(cleaner: Cleaner, document: str | bytes):
+    try:
+        return cleaner.clean(document)
+    except Exception as error:  # compared by kind and message
+        return (type(error).__name__, str(error))
+
+
+@given(st.lists(st.one_of(
+    st.text(),
+    st.binary(max_size=200),
+    chromed_article(DROPS).map(lambda case: case[2]),
+    st.builds(lambda title, blocks: title + "\n\n" + "\n\n".join(blocks), title_line, body()),
+), max_size=12))
+def test_a_batch_cleans_each_document_as_alone(documents):
+    """``clean_many`` yields, for every document, what ``clean`` gives it
+    alone (or the error it raises), in order: the batch runs the stages
+    across its documents (cleaner.batch) but never mixes their inputs. Some
+    documents fail (over ``max_bytes``) without changing the others'."""
+    cleaner = Cleaner(RULES, timeout=None, max_bytes=150)
+    batched = [(type(r).__name__, str(r)) if isinstance(r, Exception) else r
+               for r in cleaner.clean_many(documents, on_error="return")]
+    assert batched == [_outcome(cleaner, d) for d in documents]
