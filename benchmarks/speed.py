@@ -218,7 +218,7 @@ def scaling(cleaner, texts: list[str], quick: bool) -> None:
         works[name] = unseen(lambda documents=documents: [cleaner.clean(d) for d in documents])
         works[name + " (clean_many)"] = unseen(
             lambda documents=documents: list(cleaner.clean_many(documents)))
-    times = round_robin(2, works)
+    times = round_robin(2 if quick else 4, works)
     print("\n| document | documents | MB | clean(): seconds per MB | × cheapest "
           "| clean_many(): seconds per MB | × cheapest |")
     print("|---|---|---|---|---|---|---|")
