@@ -13,7 +13,9 @@ input that cleaning
 - gives output of the promised shape (NFC, no ``\\r``, no trailing spaces, no
   control or zero-width characters, one final newline or nothing),
 - explains every removal (replaying the decisions rebuilds the output),
-- is idempotent with title lifting off (as text).
+- is idempotent with title lifting off (as text),
+- gives every document of a batch (``Cleaner.trace_many``, eight inputs at
+  a time) what it gives the document alone.
 
 A failing input is written to ``--crashes`` (default ``fuzz-crashes/``) and
 the run exits 1. ``tests/test_fuzz.py`` runs a short, seeded session in CI.
@@ -129,9 +131,10 @@ _MUTATIONS: tuple[Callable[[bytes, random.Random, list[bytes]], bytes], ...] = (
 )
 
 
-def check(data: bytes) -> None:
+def check(data: bytes):
     """Raise AssertionError (or whatever cleaning raised) when an invariant
-    does not hold for ``data``."""
+    does not hold for ``data``; returns its Traced (None for a broken gzip
+    stream, which is a clear error)."""
     from cleaner import Cleaner
     from cleaner.act import act
     from cleaner.errors import InputError
@@ -147,7 +150,7 @@ def check(data: bytes) -> None:
     except InputError as exc:
         # gzip-framed input is unwrapped; a broken stream is a clear error
         if data.startswith(b"\x1f\x8b") and "gzip" in str(exc):
-            return
+            return None
         raise
     result, text = traced.result, traced.result.text
     assert unicodedata.is_normalized("NFC", text), "output not NFC"
@@ -168,6 +171,26 @@ def check(data: bytes) -> None:
     once = no_title.clean(data, input_format="text").text
     assert no_title.clean(once, input_format="text").text == once, \
         "not idempotent (lift_title=False)"
+    return traced
+
+
+#: Inputs cleaned again together, as one batch.
+BATCH = 8
+
+
+def check_batch(documents: list[tuple[bytes, object]]) -> bytes | None:
+    """Clean ``documents`` (input, Traced alone or None) as one batch; returns
+    the first input whose batch outcome differs from its outcome alone."""
+    default = _CLEANERS[0]
+    together = default.trace_many((data, None, {}) for data, _ in documents)
+    for (data, alone), outcome in zip(documents, together, strict=True):
+        if alone is None:  # (alone it raised a clear gzip error)
+            if not isinstance(outcome, Exception):
+                return data
+        elif isinstance(outcome, Exception) or outcome.result != alone.result \
+                or outcome.source_lines != alone.source_lines:
+            return data
+    return None
 
 
 _CLEANERS = None
@@ -182,17 +205,27 @@ def run(seconds: float, seed: int, max_inputs: int | None = None,
     corpus = seed_corpus()
     deadline = time.monotonic() + seconds
     count = 0
+    window: list[tuple[bytes, object]] = []
+
+    def fail(data: bytes, exc: BaseException) -> None:
+        if on_failure is None:
+            raise AssertionError(f"fuzz input {data[:200]!r} failed: {exc!r}") from exc
+        on_failure(data, exc)
+
     while time.monotonic() < deadline and (max_inputs is None or count < max_inputs):
         data = mutate(rng.choice(corpus), rng, corpus)
         try:
-            check(data)
+            window.append((data, check(data)))
         except Exception as exc:
-            if on_failure is None:
-                raise AssertionError(f"fuzz input {data[:200]!r} failed: {exc!r}") from exc
-            on_failure(data, exc)
+            fail(data, exc)
         else:
             if len(data) < 20_000 and rng.random() < 0.05:
                 corpus.append(data)  # interesting survivors seed later mutations
+        if len(window) == BATCH:
+            differing = check_batch(window)
+            if differing is not None:
+                fail(differing, AssertionError("cleaned in a batch, not as alone"))
+            window.clear()
         count += 1
         if count % 100 == 0:
             yield count

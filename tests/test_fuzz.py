@@ -51,6 +51,28 @@ def test_fuzz_check_catches_a_broken_invariant(monkeypatch):
     raise AssertionError("a trailing space in the output went unnoticed")
 
 
+def test_fuzz_batch_check_catches_a_batch_that_differs(monkeypatch):
+    """The batch check fails when a batch cleans a document otherwise than
+    alone (it cannot pass vacuously), and passes when it does not."""
+    from dataclasses import replace
+
+    from cleaner import Cleaner
+
+    class Broken(Cleaner):
+        def trace_many(self, items):
+            for outcome in super().trace_many(items):
+                yield replace(outcome, result=replace(outcome.result, title="x"))
+
+    documents = [b"Title Of It\n\nSome prose here that ends like a sentence does.\n",
+                 b"Share this Post:\n\nMore prose, long enough to read as a sentence.\n"]
+    alone = Cleaner(timeout=None)
+    window = [(d, alone.trace(d)) for d in documents]
+    monkeypatch.setattr(fuzz, "_CLEANERS", (alone, alone))
+    assert fuzz.check_batch(window) is None
+    monkeypatch.setattr(fuzz, "_CLEANERS", (Broken(timeout=None), alone))
+    assert fuzz.check_batch(window) == documents[0]
+
+
 @given(st.binary(max_size=4096))
 def test_hypothesis_bytes_fuzz(data):
     """hypothesis over raw bytes, through the same invariant check."""
