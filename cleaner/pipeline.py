@@ -129,16 +129,19 @@ class Document:
         self._match: MatchJob | None = None
 
     def prepare_text(self, rules: RuleSet) -> None:
+        """Decode (and, for HTML, extract): :func:`prepare`."""
         self._source = prepare(self.data, rules, self.options, self.metadata, self.deadline)
         self.data = ""  # (the batch need not hold the input past this stage)
 
     def repair_text(self) -> None:
+        """Repair the text (:func:`~cleaner.repair.repair_pieces`)."""
         self.deadline.check()
         assert self._source is not None
         self._pieces, self._repairs = repair_pieces(self._source.text,
                                                     fold_quotes=self.options.fold_quotes)
 
     def split_lines(self) -> None:
+        """Segment the text into lines and their shapes; ready the matching."""
         self.deadline.check()
         assert self._source is not None
         self._lines = segment(self._pieces)
