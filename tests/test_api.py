@@ -128,6 +128,16 @@ def test_default_rules_load_fast_enough_to_share():
     assert rules.fingerprint == load_rules().fingerprint
 
 
+def test_fingerprint_is_computed_once_and_survives_pickling():
+    """Every JSONL record names the rules' fingerprint: it is computed once
+    per rule set (it serializes every rule), and a pickled copy (a worker's)
+    has the same one."""
+    rules = load_rules()
+    assert rules.fingerprint is rules.fingerprint
+    assert pickle.loads(pickle.dumps(rules)).fingerprint == rules.fingerprint
+    assert rules.only(["CMT001"]).fingerprint != rules.fingerprint
+
+
 # ------------------------------------------------------------ clean_many
 
 def test_clean_many_gives_each_result_in_order():
