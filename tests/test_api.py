@@ -169,3 +169,19 @@ def test_clean_many_is_lazy():
 def test_clean_many_refuses_an_unknown_error_policy():
     with pytest.raises(ValueError, match="on_error"):
         list(Cleaner().clean_many(["x"], on_error="ignore"))
+
+
+def test_trace_many_takes_each_document_with_its_metadata_and_options():
+    """Each item's metadata and option overrides are its own, as
+    ``trace(data, metadata, **overrides)`` takes them."""
+    cleaner = Cleaner()
+    items = [(ARTICLE, {"title": "Known Title", "author": "Desk"}, {}),
+             (ARTICLE, None, {"lift_title": False}),
+             (ARTICLE.encode(), {"url": "https://www.ft.com/a"}, {"url": "https://www.ft.com/a"}),
+             (ARTICLE, None, {"no_such_option": 1})]
+    outcomes = list(cleaner.trace_many(items))
+    for (data, metadata, overrides), outcome in zip(items[:3], outcomes, strict=False):
+        assert outcome == cleaner.trace(data, metadata, **overrides)
+    assert outcomes[0].result.title == "Known Title"
+    assert outcomes[1].result.title is None
+    assert isinstance(outcomes[3], TypeError)
