@@ -188,12 +188,12 @@ def _render_outcome(item: Loaded, cleaned, cleaner, settings: JobSettings) -> Ou
     """The outcome of a cleaned document (``cleaned``: its Traced, or the
     exception cleaning it raised)."""
     task = item.task
+    if isinstance(cleaned, Exception):
+        return _error_outcome(task, cleaned)
     try:
-        if isinstance(cleaned, Exception):
-            raise cleaned
-        result = cleaned.result
         if item.record is not None:
             return _record_outcome(item, cleaned, cleaner, settings)
+        result = cleaned.result
         if settings.output == "text":
             rendered = result.text.encode("utf-8")
         else:
