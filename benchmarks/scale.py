@@ -4,11 +4,15 @@ Generates a JSONL corpus from the fixtures and the devset texts (documents are
 whole articles, mixed and numbered, never committed), then measures:
 
 - documents/s and MB/s with ``--jobs 1`` and ``--jobs 2`` (and the ratio);
+- files/s of a directory of small files (``--files``, 1.5 KB each) cleaned
+  into an output tree, where writing the files is a large part of the
+  work (the tree's chunks go to disk with one flush each: see
+  ``sources.sync_to_disk``);
 - peak RSS of the command (and its workers) at a small and a large corpus,
   to show that memory stays flat.
 
     python benchmarks/scale.py                       # 100,000 docs; RSS at 20k vs 200k
-    python benchmarks/scale.py --docs 20000 --rss 2000 20000   # quicker
+    python benchmarks/scale.py --docs 20000 --files 10000 --rss 2000 20000   # quicker
 """
 
 from __future__ import annotations
@@ -66,9 +70,31 @@ def run(corpus: Path, out: Path, jobs: int) -> tuple[float, int]:
     return elapsed, max(peak, before) * 1024
 
 
+def make_tree(root: Path, count: int, texts: list[str], size: int = 1500) -> int:
+    """``count`` files of ``size`` characters of article text, in 50
+    directories; returns the bytes written."""
+    corpus = "\n".join(texts)
+    written = 0
+    for i in range(count):
+        path = root / f"d{i % 50:02d}" / f"doc{i}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        start = i * size % (len(corpus) - size)
+        written += path.write_text(corpus[start:start + size], encoding="utf-8")
+    return written
+
+
+def run_tree(source: Path, out: Path, jobs: int) -> float:
+    """Seconds of ``cleaner clean SOURCE -o OUT`` (a tree in, a tree out)."""
+    start = time.perf_counter()
+    subprocess.run([*cleaner_command(), "clean", str(source), "-o", str(out), "-q",
+                    "-j", str(jobs)], check=False)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--files", type=int, default=20_000)
     parser.add_argument("--rss", type=int, nargs=2, default=(20_000, 200_000),
                         metavar=("SMALL", "LARGE"))
     args = parser.parse_args()
@@ -91,6 +117,14 @@ def main() -> None:
         print(f"\nscaling jobs 2 / jobs 1: {rates[2] / rates[1]:.2f}x; outputs identical: "
               f"{differing == 0} ({len(one)} and {len(two)} records, {differing} differ; a "
               "document over the time limit on a loaded machine is an error, not a record)")
+        tree = work / "tree"
+        tree_size = make_tree(tree, args.files, texts)
+        print(f"\n{args.files} files of text, {tree_size / 1e6:.1f} MB, into an output tree:\n")
+        print("| jobs | seconds | files/s |")
+        print("|---|---|---|")
+        for jobs in (1, 2):
+            seconds = run_tree(tree, work / f"tree-out{jobs}", jobs)
+            print(f"| {jobs} | {seconds:.1f} | {args.files / seconds:.0f} |")
         # Peak RSS: each size in a fresh child, so ru_maxrss is that run's own.
         print("\n| documents | peak RSS MB |")
         print("|---|---|")

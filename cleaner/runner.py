@@ -10,7 +10,9 @@ Guarantees:
   streamed (a JSONL file is read line by line).
 - **Never loses work**: every file is written atomically. With a work
   directory (tree or JSONL-file output), each finished chunk is committed by
-  an atomic marker holding its statistics; ``resume`` skips committed chunks,
+  an atomic marker holding its statistics, written only once the chunk's
+  output is on disk (a tree's files are flushed together, see
+  :meth:`TreeSink.write_chunk`); ``resume`` skips committed chunks,
   so a run killed at any moment and resumed ends with the same bytes as an
   uninterrupted one.
 - **One broken document never stops the run**: its error is recorded (and
@@ -42,6 +44,7 @@ from .sources import (
     remove_stale_temporaries,
     safe_join,
     sniff_binary,
+    sync_to_disk,
     write_atomic,
 )
 from .streams import RawRecord, compression_of
@@ -411,6 +414,11 @@ class TreeSink(Sink):
         self.workdir = root / ".cleaner-run"
 
     def write_chunk(self, number: int, outcomes: list[Outcome]) -> None:
+        """Write the chunk's files, then put them all on disk at once (one
+        flush of the file system, not an fsync per file), before the run
+        commits the chunk: a committed chunk's files survive a crash, and an
+        uncommitted one is written again on ``--resume``."""
+        written: list[Path] = []
         for outcome in outcomes:
             if outcome.data is None:
                 continue
@@ -421,7 +429,9 @@ class TreeSink(Sink):
                 outcome.error_record = {"id": outcome.doc_id, "error": str(exc)}
                 outcome.stats = {"failed": 1}
                 continue
-            write_atomic(target, outcome.data)
+            write_atomic(target, outcome.data, durable=False)
+            written.append(target)
+        sync_to_disk(written)
 
     def finish(self, stats: RunStats) -> None:
         remove_stale_temporaries(self.root, recursive=True)

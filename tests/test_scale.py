@@ -188,6 +188,85 @@ def test_atomic_writes_leave_no_partial_files(tmp_path, monkeypatch):
     assert [p.name for p in target.parent.iterdir()] == ["out.txt"]
 
 
+def test_a_tree_chunk_goes_to_disk_at_once_before_it_is_committed(tmp_path, monkeypatch):
+    """Tree output: no fsync per file, one flush of each chunk's files, and
+    only then the chunk's marker (a committed chunk survives a crash)."""
+    from cleaner import Cleaner, runner, sources
+
+    source = tmp_path / "in"
+    source.mkdir()
+    count = runner.CHUNK_SIZE + 3  # two chunks
+    for n in range(count):
+        (source / f"doc{n:03d}.txt").write_text(f"Paragraph {n} of the article text.\n")
+    tasks = [runner.Task(n, f"doc{n:03d}.txt", path=str(source / f"doc{n:03d}.txt"))
+             for n in range(count)]
+    events: list = []
+    real_fsync, real_sync = sources.os.fsync, runner.sync_to_disk
+
+    def fsync(descriptor):
+        events.append("fsync")
+        real_fsync(descriptor)
+
+    def sync(paths):
+        assert all(path.is_file() for path in paths)
+        events.append(("sync", len(paths)))
+        real_sync(paths)
+
+    monkeypatch.setattr(sources.os, "fsync", fsync)
+    monkeypatch.setattr(runner, "sync_to_disk", sync)
+    sink = runner.TreeSink(tmp_path / "out")
+    real_write = sources.write_atomic
+
+    def write(path, data, durable=True):
+        events.append("marker" if path.name.startswith("chunk-") else
+                      "manifest" if path.name == runner.MANIFEST else "file")
+        real_write(path, data, durable)
+
+    monkeypatch.setattr(runner, "write_atomic", write)
+    stats = runner.run_all(tasks, Cleaner(), runner.JobSettings(output="text"), sink)
+    assert stats.to_dict()["documents_in"] == count
+    # per chunk: its files, one sync of them all, then the marker (fsynced itself)
+    chunks = [["file"] * size + [("sync", size), "marker", "fsync"]
+              for size in (runner.CHUNK_SIZE, 3)]
+    manifest = ["manifest", "fsync"]  # (the work directory's, first)
+    assert events == manifest + chunks[0] + chunks[1]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"doc{n:03d}.txt" for n in range(count))
+
+
+def test_sync_to_disk_where_there_is_no_syncfs(tmp_path, monkeypatch):
+    from cleaner import sources
+
+    files = [tmp_path / "a.txt", tmp_path / "b" / "c.txt"]
+    for path in files:
+        sources.write_atomic(path, b"text", durable=False)
+    sources.sync_to_disk(files)  # this machine's syncfs
+    sources.sync_to_disk([])
+    monkeypatch.setattr(sources, "_syncfs", lambda: None)
+    calls: list = []
+    monkeypatch.setattr(sources.os, "sync", lambda: calls.append("sync"))
+    sources.sync_to_disk(files)
+    assert calls == ["sync"]
+    monkeypatch.delattr(sources.os, "sync")
+    real_fsync = sources.os.fsync
+    monkeypatch.setattr(sources.os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd)))
+    sources.sync_to_disk(files)
+    assert calls == ["sync", "fsync", "fsync"]
+    assert [path.read_bytes() for path in files] == [b"text", b"text"]
+
+
+def test_sync_to_disk_reports_a_failed_flush(tmp_path, monkeypatch):
+    from cleaner import sources
+
+    path = tmp_path / "a.txt"
+    sources.write_atomic(path, b"text", durable=False)
+    syncfs = sources._syncfs()
+    if syncfs is None:
+        pytest.skip("no syncfs in this C library")
+    with pytest.raises(OSError, match="syncfs"):
+        syncfs(-1, tmp_path)  # (a closed descriptor: EBADF)
+
+
 def test_refuses_to_write_into_the_input_tree(tmp_path):
     corpus = tmp_path / "in.jsonl"
     write_corpus(corpus, 2)
