@@ -87,10 +87,15 @@ def comment_thread(state: MatchState, rule: Rule) -> None:
     short = [index for index, words in enumerate(counts) if 0 < words <= max_words]
     cached, key = state.keys_known(), state.key
     keys = [cached.get(index) or key(index) for index in short]
-    headings = {short[n] for n in _admitted(str(params["anchor"]), keys)
-                if anchor.search(keys[n])}
-    if not headings:
+    # (each distinct key is scanned and searched once: a line repeated a
+    # million times is one key)
+    distinct = list(dict.fromkeys(keys))
+    anchors = {distinct[n] for n in _admitted(str(params["anchor"]), distinct)
+               if anchor.search(distinct[n])}
+    if not anchors:
         return
+    headings = {index for index, line_key in zip(short, keys, strict=True)
+                if line_key in anchors}
     # words of alive prose lines, by index
     prose_words = [words if is_prose else 0 for words, is_prose in zip(counts, prose, strict=True)]
     for index in state.decided:
