@@ -91,6 +91,11 @@ def run_tree(source: Path, out: Path, jobs: int) -> float:
     return time.perf_counter() - start
 
 
+def _tree_files(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by its relative path, with its bytes."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
@@ -125,6 +130,8 @@ def main() -> None:
         for jobs in (1, 2):
             seconds = run_tree(tree, work / f"tree-out{jobs}", jobs)
             print(f"| {jobs} | {seconds:.1f} | {args.files / seconds:.0f} |")
+        trees = [_tree_files(work / f"tree-out{jobs}") for jobs in (1, 2)]
+        print(f"\noutput trees identical: {trees[0] == trees[1]} ({len(trees[0])} files)")
         # Peak RSS: each size in a fresh child, so ru_maxrss is that run's own.
         print("\n| documents | peak RSS MB |")
         print("|---|---|")
