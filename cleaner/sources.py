@@ -240,14 +240,13 @@ def sync_to_disk(paths: Sequence[Path]) -> None:
             finally:
                 os.close(descriptor)
         return
-    seen: set[int] = set()
+    # one directory per file system (a chunk's files share one, almost always)
+    devices: dict[int, Path] = {}
     for directory in dict.fromkeys(path.parent for path in paths):
+        devices.setdefault(os.stat(directory).st_dev, directory)
+    for directory in devices.values():
         descriptor = os.open(directory, os.O_RDONLY)
         try:
-            device = os.fstat(descriptor).st_dev
-            if device in seen:
-                continue
-            seen.add(device)
             syncfs(descriptor, directory)
         finally:
             os.close(descriptor)
