@@ -3,20 +3,22 @@
     python benchmarks/speed.py [--devset ../shared/devset] [--quick]
 
 Text mode: cleaner on the devset gold bodies and the seed articles (clean
-English article text), the same text with mojibake in about 10% of
-paragraphs, and ``ftfy.fix_text`` alone on the clean text. HTML mode: cleaner,
-trafilatura default and jusText on the devset pages. Then the size-scaling
-series: time per MB from 1 KB to 10 MB documents, a 10 MB single line, and
-one line repeated a million times, each with ``Cleaner.clean`` called per
-document and with ``Cleaner.clean_many`` (batches cleaned stage by stage:
-see cleaner/batch.py). Prints MB/s, documents/s and ratios; it
-asserts nothing (speed goals are read off this table, not tested). cleaner
-runs with its default options (the per-document time limit included) and
-as installed: compiled by mypyc after ``pip install .``, Python source after
-``pip install -e .`` (the first line printed says which). Times are CPU
-seconds of this process, the best of several rounds in which every system
-of a table runs once in turn (see ``round_robin``), cleaner's memo of
-parsed dates emptied before each of its rounds (see ``unseen``).
+English article text), the same text with mojibake in about 10% of paragraphs,
+and ``ftfy.fix_text`` alone on the clean text. HTML mode: cleaner, trafilatura
+default and jusText on the devset pages. Then the size-scaling series: time
+per MB from 1 KB to 10 MB documents, a 10 MB single line, and one line
+repeated a million times, each with ``Cleaner.clean`` called per document and
+with ``Cleaner.clean_many`` (batches cleaned stage by stage: see
+cleaner/batch.py); then the smallest sizes again with fewer rules, to show
+what a document's fixed cost is made of (see ``floor``). Prints MB/s,
+documents/s and ratios; it asserts nothing (speed goals are read off this
+table, not tested). cleaner runs with its default options (the per-document
+time limit included) and as installed: compiled by mypyc after
+``pip install .``, Python source after ``pip install -e .`` (the first line
+printed says which). Times are CPU seconds of this process, the best of
+several rounds in which every system of a table runs once in turn (see
+``round_robin``), cleaner's memo of parsed dates emptied before each of its
+rounds (see ``unseen``).
 """
 
 from __future__ import annotations
@@ -244,6 +246,53 @@ def scaling(cleaner, texts: list[str], quick: bool) -> None:
         print(f"a document costs about {constant * 1e6:.0f} µs on top of "
               f"{fastest[api]:.3f} s per MB (from the {first} row: the rule regions at the top "
               "and the end of a document, and the per-document steps)")
+    floor(cases[:3], sizes_mb, quick)
+
+
+def window_rules(rules) -> list[str]:
+    """Ids of the rules that read a document's top and end: the structural
+    detectors (``kind`` rules) and the ``head`` and ``tail`` rules."""
+    return [rule.id for rule in rules.rules
+            if rule.kind is not None or rule.region in ("head", "tail")]
+
+
+def floor_cleaners() -> dict:
+    """The three cleaners of :func:`floor`, by label: the default rules,
+    the default rules without :func:`window_rules` (switched off by a
+    ``disable`` layer, as a user would), and no rules at all."""
+    import tempfile
+
+    from cleaner import Cleaner
+    from cleaner.ruleset import load_rules
+
+    defaults = load_rules()
+    windowed = window_rules(defaults)
+    with tempfile.TemporaryDirectory() as folder:
+        layer = Path(folder) / "disable.toml"
+        layer.write_text(f"disable = {json.dumps(windowed)}\n", encoding="utf-8")
+        return {"default rules": Cleaner(defaults),
+                f"without the {len(windowed)} window rules": Cleaner([layer]),
+                "no rules": Cleaner(load_rules(include_defaults=False))}
+
+
+def floor(cases: list[tuple[str, list[str]]], sizes_mb: dict[str, float], quick: bool) -> None:
+    """What the 1.5x allowance leaves for the rules: the smallest article
+    sizes through ``clean_many`` with the default rules, without the rules
+    that read a document's top and end (the structural detectors and the
+    head and tail rules: in a 1 KB document every line stands in their
+    windows), and with no rule at all (the per-document steps alone:
+    decode, repair, segment, the matcher's set-up, act, normalize, render)."""
+    cleaners = floor_cleaners()
+    works = {(label, name): unseen(lambda c=c, documents=documents: list(c.clean_many(documents)))
+             for label, c in cleaners.items() for name, documents in cases}
+    times = round_robin(3 if quick else 5, works)
+    print("\n| rules (clean_many) | " + " | ".join(f"{name}: s/MB" for name, _ in cases)
+          + f" | {cases[0][0]} × cheapest |")
+    print("|---|" + "---|" * (len(cases) + 1))
+    for label in cleaners:
+        per_mb = [times[(label, name)] / sizes_mb[name] for name, _ in cases]
+        cells = " | ".join(f"{value:.4f}" for value in per_mb)
+        print(f"| {label} | {cells} | {per_mb[0] / min(per_mb):.2f} |")
 
 
 if __name__ == "__main__":
