@@ -19,7 +19,7 @@ document of more than about 250,000 lines can reach.)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -115,19 +115,25 @@ class MatchState:
         """The keys of every non-blank line of at most ``MAX_KEY_CHARS``
         characters (the lines a phrase may name), computed together: the
         lines are case-folded in one call, and a folded line that starts and
-        ends with a letter or digit is its own key. The keys are built into
-        one dict, which becomes the state's memo of keys when that is still
-        empty (a million-line document made three copies of a million
-        entries before): read it before asking :meth:`key`, which adds to
-        the memo."""
+        ends with a letter or digit is its own key (a long run of mostly
+        repeated lines folds each distinct line once: :func:`repetitive`).
+        The keys are built into one dict, which becomes the state's memo of
+        keys when that is still empty (a million-line document made three
+        copies of a million entries before): read it before asking
+        :meth:`key`, which adds to the memo."""
         collapsed = self.collapsed
         short = [i for i, text in enumerate(collapsed) if 0 < len(text) <= MAX_KEY_CHARS]
         keys: dict[int, str] = {}
         for _, part in slices(short, SLICE_LINES):  # (see textshape.SLICE_LINES)
-            folded = "\n".join([collapsed[i] for i in part]).casefold().split("\n")
-            for index, text in zip(part, folded, strict=True):
-                keys[index] = text if text[0].isalnum() and text[-1].isalnum() \
-                    else trim_edges(text)
+            texts = [collapsed[i] for i in part]
+            if repetitive(collapsed, part):  # each distinct line folded and trimmed once
+                distinct = list(dict.fromkeys(texts))
+                key_of = dict(zip(distinct, _keys_of(distinct), strict=True))
+                for index, text in zip(part, texts, strict=True):
+                    keys[index] = key_of[text]
+                continue
+            for index, key in zip(part, _keys_of(texts), strict=True):
+                keys[index] = key
         if self._keys:
             self._keys.update(keys)
         else:
@@ -182,6 +188,33 @@ class MatchState:
             tuple(sorted((lifted or {}).items())),
         )
         return True
+
+
+#: A slice of at least this many lines is checked for repeats (below it,
+#: folding every line costs less than finding the repeats), by the number
+#: of distinct lines among its first REPEAT_SAMPLE.
+REPEAT_MIN_LINES = 1024
+REPEAT_SAMPLE = 256
+
+
+def repetitive(texts: list[str], part: Sequence[int]) -> bool:
+    """Whether the lines ``texts[i]`` for ``i`` in ``part`` are many and
+    mostly repeats: fewer than half of the first :data:`REPEAT_SAMPLE` are
+    distinct (a menu row down a long page, one line a million times). A
+    guess from a sample, so a slice that repeats only further on is not
+    found; the callers' results are the same either way, only their time
+    differs."""
+    return len(part) >= REPEAT_MIN_LINES and \
+        len({texts[i] for i in part[:REPEAT_SAMPLE]}) * 2 < REPEAT_SAMPLE
+
+
+def _keys_of(texts: list[str]) -> list[str]:
+    """The keys of whitespace-collapsed non-empty lines of at most
+    ``MAX_KEY_CHARS``: case-folded in one call (a folded line that starts
+    and ends with a letter or digit is its own key)."""
+    folded = "\n".join(texts).casefold().split("\n")
+    return [text if text[0].isalnum() and text[-1].isalnum() else trim_edges(text)
+            for text in folded]
 
 
 def in_region(rule: Rule, before: int, after: int) -> bool:
@@ -551,29 +584,26 @@ class Candidates:
         """Find the eligible lines some gate admits (``maybe``), and which
         regions' rules they may match, document-wide: one scan per gate tier
         of the case-folded lines short enough for it, finding the prefixes
-        and literals of all its gates at once."""
+        and literals of all its gates at once (:meth:`_scan_gates`; a long
+        run of mostly repeated lines scans each distinct line once, and its
+        copies get what it got: :func:`repetitive`)."""
         plan, collapsed, counts = self.plan, self.state.collapsed, self.state.word_counts
         eligible = self._eligible()
         admitted = self.admitted
-        # (a slice of lines at a time: see textshape.SLICE_LINES), folded once
-        # for every tier: a tier of shorter lines scans the folds of its own
+        # (a slice of lines at a time: see textshape.SLICE_LINES)
         for _, part in slices(eligible, SLICE_LINES):
-            folded = fold_utf8("\n".join([collapsed[i] for i in part]))
-            folded_lines: list[bytes] | None = None
-            for tier, index in plan.gate_tiers:
-                scanned, text = part, folded
-                if tier < plan.max_words:
-                    short = [k for k, i in enumerate(part) if counts[i] <= tier]
-                    if not short:
-                        continue
-                    if len(short) < len(part):
-                        if folded_lines is None:
-                            folded_lines = folded.split(b"\n")
-                        scanned = [part[k] for k in short]
-                        text = b"\n".join([folded_lines[k] for k in short])
-                for k, owners in index.owners_by_line(text).items():
-                    line = scanned[k]
-                    admitted[line] = admitted.get(line, ()) + tuple(owners)
+            if not repetitive(collapsed, part):
+                self._scan_gates(part)
+                continue
+            # each distinct line scanned once, in its first occurrence
+            first: dict[str, int] = {}
+            for index in part:
+                first.setdefault(collapsed[index], index)
+            self._scan_gates(list(first.values()))
+            for index in part:
+                owners = admitted.get(first[collapsed[index]])
+                if owners is not None:
+                    admitted[index] = owners
         self.maybe.update(admitted)
         if admitted:
             for rules, lines in ((plan.anywhere_set, self.anywhere_maybe),
@@ -590,6 +620,30 @@ class Candidates:
                 not plan.open_digit["anywhere"] or _memo_digit(digits, collapsed[i]))]
             self.anywhere_maybe.update(open_lines)
             self.maybe.update(open_lines)
+
+    def _scan_gates(self, part: Sequence[int]) -> None:
+        """Add the lines of ``part`` (eligible, ascending) that gates admit
+        to ``admitted``: one scan per gate tier of the case-folded lines
+        short enough for it, folded once for every tier (a tier of shorter
+        lines scans the folds of its own)."""
+        plan, collapsed, counts = self.plan, self.state.collapsed, self.state.word_counts
+        admitted = self.admitted
+        folded = fold_utf8("\n".join([collapsed[i] for i in part]))
+        folded_lines: list[bytes] | None = None
+        for tier, index in plan.gate_tiers:
+            scanned, text = part, folded
+            if tier < plan.max_words:
+                short = [k for k, i in enumerate(part) if counts[i] <= tier]
+                if not short:
+                    continue
+                if len(short) < len(part):
+                    if folded_lines is None:
+                        folded_lines = folded.split(b"\n")
+                    scanned = [part[k] for k in short]
+                    text = b"\n".join([folded_lines[k] for k in short])
+            for k, owners in index.owners_by_line(text).items():
+                line = scanned[k]
+                admitted[line] = admitted.get(line, ()) + tuple(owners)
 
     def open_to(self, index: int, region: str) -> bool:
         """Whether an ungated rule of ``region`` ("head" or "tail") may match
