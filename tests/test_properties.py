@@ -484,3 +484,13 @@ def test_a_batch_cleans_each_document_as_alone(documents):
     batched = [(type(r).__name__, str(r)) if isinstance(r, Exception) else r
                for r in cleaner.clean_many(documents, on_error="return")]
     assert batched == [_outcome(cleaner, d) for d in documents]
+
+
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1).map(
+    lambda text: " ".join(text.split()) or "x"), max_size=6))
+def test_render_puts_one_blank_line_between_paragraphs_and_one_final_newline(paragraphs):
+    """The body text format: paragraphs joined by one blank line, one final
+    newline, nothing at all for no paragraph; the same for a tuple or a list."""
+    expected = "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+    assert render_text(paragraphs) == expected
+    assert render_text(tuple(paragraphs)) == expected
