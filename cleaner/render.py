@@ -16,7 +16,9 @@ def render_text(paragraphs: Sequence[str]) -> str:
     # The final newline goes on the last paragraph, not on the joined text:
     # adding it to a 10 MB body copied the whole body again, into fresh
     # memory the kernel had to fault in (most of render's time at 10 MB).
-    return "\n\n".join([*paragraphs[:-1], paragraphs[-1] + "\n"])
+    parts = list(paragraphs)
+    parts[-1] += "\n"
+    return "\n\n".join(parts)
 
 
 def render_jsonl(record: dict) -> str:

@@ -141,13 +141,16 @@ def collapse_lines(texts: Sequence[str], joined: str | None = None) -> list[str]
 #: lines at a time: a join of a whole 10 MB document was fresh memory from
 #: the kernel every time (see ``repair.CHUNK_CHARS``).
 SLICE_LINES = 8192
-#: Separator scans (:func:`positions_with`) join this many lines at a time:
-#: each character's scan of a slice then stays in the processor's cache (a
-#: slice of 8,192 lines is about 1 MB, read again for every character), and
-#: a slice with none of the characters is passed after a few short scans.
-#: Measured on menu-row's scan, compiled, µs per 1,000 characters: 10 MB of
-#: article text 2.14–2.35 with 8,192 lines, 0.94 with 128; 100 KB 0.90–0.99
-#: and 0.86; 1 KB the same.
+#: Separator scans (:func:`positions_with`) join about this many characters
+#: at a time: each character's scan of a slice then stays in the
+#: processor's cache (a slice of 8,192 lines of prose is about 1 MB, read
+#: again for every character), and a slice with none of the characters is
+#: passed after a few short scans. The first slice is SCAN_SLICE_LINES
+#: lines; its length sizes the rest. Measured on menu-row's scan, compiled,
+#: µs per 1,000 characters: 10 MB of article text 2.0–2.35 in slices of
+#: 8,192 lines, 1.0 of 128; 100 KB 0.9 and 0.8; a million short lines 1.5
+#: in 8,192 lines, 1.8 in 128, 1.5 in 512 (what 16 KB of them make).
+SCAN_SLICE_CHARS = 1 << 14
 SCAN_SLICE_LINES = 128
 #: Line shapes are computed this many lines at a time: their bulk checks
 #: (no double space? no dense script?) then fail for a slice, not for the
@@ -174,10 +177,18 @@ def positions_with(chars: str, texts: Sequence[str], indexes: Sequence[int],
     ``texts[indexes[n]]`` holds one of ``chars``, found by ``str.find`` on
     the joined texts of a slice of lines at a time (a memchr-speed scan
     per character) instead of a search per line: a document with none of
-    the characters costs a few scans. ``chars`` holds no line break."""
+    the characters costs a few scans. The first slice is ``slice_lines``
+    lines; when they are short, the later ones are as many as make about
+    :data:`SCAN_SLICE_CHARS` characters (at most :data:`SLICE_LINES`).
+    ``chars`` holds no line break."""
     found: list[int] = []
-    for start, part in slices(indexes, slice_lines):
+    start, step = 0, slice_lines
+    while start < len(indexes):
+        part = indexes[start:start + step]
         joined = "\n".join([texts[i] for i in part])
+        if start == 0 and len(part) == step:  # short lines: longer slices
+            step = max(step, min(SLICE_LINES, step * SCAN_SLICE_CHARS // max(1, len(joined))))
+        first, start = start, start + len(part)
         present = [char for char in chars if char in joined]
         if not present:
             continue
@@ -190,7 +201,7 @@ def positions_with(chars: str, texts: Sequence[str], indexes: Sequence[int],
                 line = bisect_left(ends, at)
                 lines.add(line)
                 at = joined.find(char, ends[line] + 1)
-        found.extend(start + line for line in sorted(lines))
+        found.extend(first + line for line in sorted(lines))
     return found
 
 
