@@ -7,19 +7,14 @@ The invariants checked on every input are listed in the script's docstring.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, benchmark_script
 from hypothesis import given
 from hypothesis import strategies as st
 
-_spec = importlib.util.spec_from_file_location("cleaner_fuzz", ROOT / "benchmarks" / "fuzz.py")
-fuzz = importlib.util.module_from_spec(_spec)
-sys.modules["cleaner_fuzz"] = fuzz
-_spec.loader.exec_module(fuzz)
+fuzz = benchmark_script("fuzz")
 
 SECONDS = float(os.environ.get("FUZZ_SECONDS", "20"))
 INPUTS = int(os.environ.get("FUZZ_INPUTS", "1500"))

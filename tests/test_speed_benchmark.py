@@ -3,18 +3,12 @@ it names, and it prints one row for each (it times, it asserts no speed)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
-from conftest import ROOT
+from conftest import benchmark_script
 
 from cleaner.match import match_plan
 from cleaner.ruleset import load_rules
 
-_spec = importlib.util.spec_from_file_location("cleaner_speed", ROOT / "benchmarks" / "speed.py")
-speed = importlib.util.module_from_spec(_spec)
-sys.modules["cleaner_speed"] = speed
-_spec.loader.exec_module(speed)
+speed = benchmark_script("speed")
 
 CHROMED = "Weather bar 5.2 C / London / Monday, December 23, 2024\n" \
     "Council approves the new tram line\n" \
