@@ -182,7 +182,7 @@ def positions_with(chars: str, texts: Sequence[str], indexes: Sequence[int],
     :data:`SCAN_SLICE_CHARS` characters (at most :data:`SLICE_LINES`).
     ``chars`` holds no line break."""
     found: list[int] = []
-    start, step = 0, slice_lines
+    start, step = 0, max(1, slice_lines)
     while start < len(indexes):
         part = indexes[start:start + step]
         joined = "\n".join([texts[i] for i in part])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 import regex
 from hypothesis import given
 from hypothesis import strategies as st
@@ -69,7 +70,7 @@ def test_keys_of_collapsed_lines_are_their_trimmed_folds(lines):
 
 
 @given(st.lists(st.text(alphabet="ab|/· ", max_size=6), max_size=12),
-       st.integers(min_value=1, max_value=5), st.data())
+       st.integers(min_value=0, max_value=5), st.data())
 def test_positions_with_is_a_search_of_each_line(texts, slice_lines, data):
     """One scan per slice of joined lines finds the lines one search per
     line finds (any subset of the lines, in order)."""
@@ -77,6 +78,20 @@ def test_positions_with_is_a_search_of_each_line(texts, slice_lines, data):
 
     indexes = data.draw(st.lists(st.sampled_from(range(len(texts))), unique=True).map(sorted)
                         if texts else st.just([]))
+    assert positions_with("|·/", texts, indexes, slice_lines) == \
+        [n for n, i in enumerate(indexes) if re.search("[|·/]", texts[i])]
+
+
+
+@pytest.mark.parametrize("slice_lines", [1, 4, 128])
+def test_positions_with_long_lines_after_the_first_slice(slice_lines):
+    """The first slice's length sizes the rest (about SCAN_SLICE_CHARS a
+    slice): long lines make several later slices, each found in place."""
+    import re
+
+    texts = [("word " * (50 * (n % 7 + 1))) + ("| menu" if n % 5 == 0 else "")
+             + ("a/b" if n % 11 == 3 else "") for n in range(600)]
+    indexes = list(range(0, 600, 2))
     assert positions_with("|·/", texts, indexes, slice_lines) == \
         [n for n, i in enumerate(indexes) if re.search("[|·/]", texts[i])]
 
